@@ -1,0 +1,33 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from coursemarket.core import views as core_views
+from coursemarket.web import views as web_views
+
+# Language-neutral addresses: machines and the language switch itself.
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+]
+
+# Every page a person reads lives under its language prefix (/en/, /ar/…), so
+# each language has its own shareable, indexable address. A bare address
+# (/, /courses/) redirects to the visitor's language (cookie, then browser).
+urlpatterns += i18n_patterns(
+    path("", include("coursemarket.web.urls")),
+    prefix_default_language=True,
+)
+
+handler400 = web_views.bad_request
+handler403 = web_views.permission_denied
+handler404 = web_views.page_not_found
+handler500 = web_views.server_error
+
+if settings.DEBUG:
+    from django.views.static import serve
+
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from coursemarket.accounts import demo as accounts_demo
+
+# Each capability adds its seeder here, in dependency order. Every seeder is
+# idempotent: running the command twice leaves the same demo.
+SEEDERS = [
+    ("accounts", accounts_demo.seed),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo marketplace (idempotent: safe to run again)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        for name, seed in SEEDERS:
+            with transaction.atomic():
+                result = seed()
+            self.stdout.write(f"{name}: {len(result)} new")

@@ -1,0 +1,18 @@
+"""Periodic jobs: each entry is (name, task, interval). The worker enqueues a
+job when it falls due; later capabilities add theirs here explicitly."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.tasks import Task
+
+from . import tasks as core_tasks
+
+PeriodicJob = tuple[str, Task, timedelta]
+
+
+def periodic_jobs() -> list[PeriodicJob]:
+    return [
+        ("core.prune_finished_tasks", core_tasks.prune_finished_tasks, timedelta(hours=6)),
+    ]

@@ -1,0 +1,105 @@
+"""The worker: periodic jobs run once across workers, and a task survives a
+worker that is killed mid-task (SIGKILL) and restarted."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from coursemarket.core.models import PeriodicRun, WorkerHeartbeat
+from coursemarket.core.tests.tasks_for_tests import touch_file
+from coursemarket.core.worker import enqueue_due_jobs, requeue_orphaned_tasks
+
+ROOT = Path(settings.BASE_DIR)
+
+
+def test_periodic_job_is_claimed_once_per_interval(db):
+    first = enqueue_due_jobs()
+    second = enqueue_due_jobs()
+    assert "core.prune_finished_tasks" in first
+    assert second == []
+    assert DBTaskResult.objects.filter(task_path__endswith="prune_finished_tasks").count() == 1
+    PeriodicRun.objects.filter(name="core.prune_finished_tasks").update(next_run_at=timezone.now())
+    assert enqueue_due_jobs() == ["core.prune_finished_tasks"]
+
+
+def test_orphaned_running_task_is_requeued_but_a_live_workers_is_not(db):
+    now = timezone.now()
+    WorkerHeartbeat.objects.create(worker_id="alive", started_at=now, last_seen=now)
+    dead = touch_file.enqueue("/tmp/x")
+    alive = touch_file.enqueue("/tmp/y")
+    DBTaskResult.objects.filter(id=dead.id).update(status="RUNNING", worker_ids=["gone"])
+    DBTaskResult.objects.filter(id=alive.id).update(status="RUNNING", worker_ids=["alive"])
+    assert requeue_orphaned_tasks(current_worker_id="me") == 1
+    assert DBTaskResult.objects.get(id=dead.id).status == "READY"
+    assert DBTaskResult.objects.get(id=alive.id).status == "RUNNING"
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def _start_worker() -> subprocess.Popen:
+    env = {**os.environ, "DATABASE_URL": _database_url(), "DJANGO_SETTINGS_MODULE": "coursemarket.config.settings"}
+    env.pop("REDIS_URL", None)
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "worker", "--interval", "0.1"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def _wait_for(predicate, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.1)
+    raise AssertionError("timed out")
+
+
+@pytest.mark.slow
+def test_task_survives_a_killed_worker(transactional_db, tmp_path, settings):
+    settings.WORKER_STALE_SECONDS = 3
+    marker = tmp_path / "marker.txt"
+    result = touch_file.enqueue(str(marker), pause=30)
+
+    worker = _start_worker()
+    try:
+        _wait_for(lambda: marker.exists() and "start" in marker.read_text())
+        assert DBTaskResult.objects.get(id=result.id).status == "RUNNING"
+        worker.send_signal(signal.SIGKILL)  # dies mid-task, no clean-up
+        worker.wait(10)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+    assert DBTaskResult.objects.get(id=result.id).status == "RUNNING"  # left behind
+
+    # The dead worker's heartbeat goes stale; a new worker puts the task back.
+    WorkerHeartbeat.objects.update(last_seen=timezone.now() - timedelta(seconds=60))
+    DBTaskResult.objects.filter(id=result.id).update(args_kwargs={"args": [str(marker)], "kwargs": {"pause": 0}})
+    env_settings = {"WORKER_STALE_SECONDS": "3"}
+    os.environ.update(env_settings)
+    worker = _start_worker()
+    try:
+        _wait_for(lambda: DBTaskResult.objects.get(id=result.id).status == "SUCCESSFUL")
+    finally:
+        worker.terminate()
+        worker.wait(10)
+        for key in env_settings:
+            os.environ.pop(key, None)
+    assert marker.read_text().count("done") == 1

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import template
+from django.utils import translation
+
+from coursemarket.core.money import format_money, format_number
+
+register = template.Library()
+
+
+@register.filter
+def money(amount: Decimal | int | str | None, currency: str) -> str:
+    """{{ course.price|money:course.currency }} → "€1,234.50" / "1.234,50 €" / "١٬٢٣٤٫٥٠ US$"."""
+    if amount is None or amount == "":
+        return ""
+    return format_money(amount, currency, language=translation.get_language())
+
+
+@register.filter
+def number(value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    return format_number(value, language=translation.get_language())
+
+
+@register.simple_tag(takes_context=True)
+def language_url(context: Any, language: str) -> str:
+    """This page's address in another language (for hreflang and the switcher)."""
+    from django.urls import translate_url
+
+    request = context.get("request")
+    if request is None:
+        return "/"
+    return translate_url(request.build_absolute_uri(), language)

@@ -1,0 +1,105 @@
+import re
+
+import pytest
+from django import forms
+from django.template import engines
+from django.test import RequestFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_bare_address_redirects_to_browser_language(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="ar,en;q=0.5")
+    assert response.status_code == 302
+    assert response["Location"] == "/ar/"
+
+
+def test_language_cookie_wins_over_browser(client):
+    client.cookies["django_language"] = "de"
+    assert client.get("/", HTTP_ACCEPT_LANGUAGE="fr")["Location"] == "/de/"
+
+
+@pytest.mark.parametrize(
+    ("language", "direction", "css"), [("en", "ltr", "bootstrap.min.css"), ("ar", "rtl", "bootstrap.rtl.min.css")]
+)
+def test_html_lang_and_direction(client, language, direction, css):
+    html = client.get(f"/{language}/").content.decode()
+    assert f'<html lang="{language}" dir="{direction}">' in html
+    assert css in html
+
+
+def test_home_has_landmarks_skip_link_and_hreflang(client):
+    html = client.get("/en/").content.decode()
+    for landmark in ('role="banner"', '<main id="main"', 'role="contentinfo"', 'class="skip-link" href="#main"'):
+        assert landmark in html
+    hreflangs = set(re.findall(r'hreflang="([a-z]+)" href="http://testserver/([a-z]+)/"', html))
+    assert hreflangs == {(code, code) for code in ("en", "es", "de", "fr", "ar")}
+
+
+def test_language_switch_sets_cookie_and_lands_on_translated_address(client):
+    response = client.post("/i18n/setlang/", {"language": "es", "next": "/en/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/es/"
+    assert response.cookies["django_language"].value == "es"
+
+
+def test_unknown_language_is_refused_without_change(client):
+    response = client.post("/i18n/setlang/", {"language": "xx", "next": "/en/"})
+    assert "django_language" not in response.cookies
+
+
+def test_404_page_is_in_the_design_and_the_language(client):
+    response = client.get("/ar/no-such-page/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert 'dir="rtl"' in html
+    assert "error-code" in html
+    assert 'name="robots" content="noindex"' in html
+
+
+def test_403_and_400_pages_render_in_the_design(rf):
+    from coursemarket.web import views
+
+    request = rf.get("/en/")
+    assert b"error-code" in views.permission_denied(request).content
+    assert views.permission_denied(request).status_code == 403
+    assert views.bad_request(request).status_code == 400
+
+
+def test_500_page_renders_without_a_request():
+    from coursemarket.web import views
+
+    response = views.server_error(RequestFactory().get("/"))
+    assert response.status_code == 500
+    assert b"error-code" in response.content
+
+
+def test_security_headers(client):
+    response = client.get("/en/")
+    assert "script-src 'self' 'nonce-" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+class SampleForm(forms.Form):
+    email = forms.EmailField(label="Email", help_text="We never share it.")
+
+
+def test_forms_render_inline_errors_tied_to_their_field():
+    form = SampleForm(data={"email": "not-an-email"})
+    html = engines["django"].from_string("{{ form }}").render({"form": form})
+    assert 'class="invalid-feedback d-block" id="id_email_error"' in html
+    assert 'aria-invalid="true"' in html
+    assert "id_email_helptext" in html
+
+
+def test_seed_demo_is_idempotent():
+    from django.core.management import call_command
+
+    from coursemarket.accounts.models import User
+
+    call_command("seed_demo", verbosity=0)
+    first = User.objects.count()
+    call_command("seed_demo", verbosity=0)
+    assert User.objects.count() == first >= 4
+    assert User.objects.filter(is_staff=True, email="operator@coursemarket.test").exists()
