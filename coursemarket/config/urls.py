@@ -19,7 +19,7 @@ urlpatterns = [
 # (/, /courses/) redirects to the visitor's language (cookie, then browser).
 urlpatterns += i18n_patterns(
     path("", include("coursemarket.web.urls")),
-    path("accounts/", include("allauth.urls")),
+    path("account/", include("allauth.urls")),
     path("account/", include("coursemarket.accounts.urls")),
     path("", include("coursemarket.schools.urls")),
     path("", include("coursemarket.catalog.urls")),
