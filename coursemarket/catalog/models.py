@@ -1,8 +1,17 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone as dj_timezone
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from parler.models import TranslatableModel, TranslatedFields
+
+from .policies import CancellationPolicy
 
 
 class Category(TranslatableModel):
@@ -52,3 +61,246 @@ class Skill(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+TEACHING_LANGUAGES = ["ar", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pt", "ru", "zh-hans"]
+
+
+def teaching_language_choices() -> list[tuple[str, str]]:
+    """Languages a course can be taught in, named in the reader's language."""
+    choices = [(code, str(get_language_info(code)["name_translated"])) for code in TEACHING_LANGUAGES]
+    return sorted(choices, key=lambda item: item[1])
+
+
+def teaching_language_name(code: str) -> str:
+    try:
+        return str(get_language_info(code)["name_translated"])
+    except KeyError:
+        return code
+
+
+class Level(models.TextChoices):
+    ALL = "all", _("All levels")
+    BEGINNER = "beginner", _("Beginner")
+    ELEMENTARY = "elementary", _("Elementary")
+    INTERMEDIATE = "intermediate", _("Intermediate")
+    UPPER_INTERMEDIATE = "upper_intermediate", _("Upper intermediate")
+    ADVANCED = "advanced", _("Advanced")
+
+
+class DeliveryMode(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    ONLINE = "online", _("Online, live")
+    HYBRID = "hybrid", _("In person or online")
+
+
+class CourseStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    ARCHIVED = "archived", _("Archived")
+
+
+class Course(models.Model):
+    """A course a school offers. Its texts are written in `language` (the
+    school's language by default); `CourseTranslation` rows add other
+    languages, and a page in a language without one shows the original."""
+
+    school = models.ForeignKey(
+        "schools.School", verbose_name=_("school"), on_delete=models.CASCADE, related_name="courses"
+    )
+    slug = models.SlugField(_("web address"), max_length=120, unique=True)
+    language = models.CharField(
+        _("language of the texts"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    title = models.CharField(_("title"), max_length=140)
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True, help_text=_("Markdown: **bold**, lists, links."))
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.PROTECT, related_name="courses"
+    )
+    skills = models.ManyToManyField(Skill, verbose_name=_("skills"), blank=True, related_name="courses")
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices, default=Level.ALL)
+    teaching_language = models.CharField(_("taught in"), max_length=8, default="en")
+    delivery_mode = models.CharField(
+        _("delivery"), max_length=12, choices=DeliveryMode.choices, default=DeliveryMode.IN_PERSON
+    )
+    duration_hours = models.DecimalField(
+        _("total hours"), max_digits=6, decimal_places=1, validators=[MinValueValidator(Decimal("0.5"))], default=1
+    )
+    price = models.DecimalField(
+        _("price per seat"), max_digits=10, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )  # fmt: skip
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    included = models.TextField(_("what is included"), blank=True)
+    prerequisites = models.TextField(_("prerequisites"), blank=True)
+    audience = models.TextField(_("who it is for"), blank=True)
+    min_group_size = models.PositiveSmallIntegerField(_("minimum group size"), default=1)
+    max_group_size = models.PositiveSmallIntegerField(_("maximum group size"), default=12)
+    cover_image = models.ImageField(_("cover image"), upload_to="courses/covers/", blank=True)
+    cancellation_policy = models.CharField(
+        _("cancellation policy"), max_length=12, choices=CancellationPolicy.choices, default=CancellationPolicy.MODERATE
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=CourseStatus.choices, default=CourseStatus.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=dj_timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["status", "-published_at"]),
+            models.Index(fields=["status", "category"]),
+            models.Index(fields=["school", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_group_size__lte=F("max_group_size")), name="course_group_sizes_ordered"
+            ),
+            models.CheckConstraint(condition=Q(price__isnull=True) | Q(price__gte=0), name="course_price_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_free(self) -> bool:
+        return self.price is not None and self.price == 0
+
+    @property
+    def teaching_language_name(self) -> str:
+        return teaching_language_name(self.teaching_language)
+
+
+class CourseTranslation(models.Model):
+    """A school's translation of a course's texts into another language."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    title = models.CharField(_("title"), max_length=140)
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("course translation")
+        verbose_name_plural = _("course translations")
+        constraints = [models.UniqueConstraint(fields=["course", "language"], name="one_translation_per_language")]
+
+    def __str__(self) -> str:
+        return f"{self.course_id}:{self.language}"
+
+
+class CourseImage(models.Model):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="images")
+    image = models.ImageField(_("image"), upload_to="courses/gallery/")
+    caption = models.CharField(_("caption"), max_length=140, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("gallery image")
+        verbose_name_plural = _("gallery images")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.caption or str(self.image.name)
+
+
+class SessionStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    CANCELLED = "cancelled", _("Cancelled")
+    COMPLETED = "completed", _("Completed")
+
+
+class Session(models.Model):
+    """One scheduled run of a course: its meetings, place, people and seats.
+
+    `starts_at`/`ends_at` mirror the first meeting's start and the last
+    meeting's end (kept by the services) so listings filter and sort on
+    indexed columns. `seats_taken` counts confirmed + pending + held seats and
+    open waitlist offers; the booking services change it only with a
+    conditional UPDATE (`seats_taken + n <= capacity`), never read-modify-write.
+    """
+
+    course = models.ForeignKey(Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="sessions")
+    school = models.ForeignKey(
+        "schools.School", verbose_name=_("school"), on_delete=models.CASCADE, related_name="sessions"
+    )
+    is_online = models.BooleanField(_("online"), default=False)
+    location = models.ForeignKey(
+        "schools.Location", verbose_name=_("location"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="sessions",
+    )  # fmt: skip
+    room = models.ForeignKey(
+        "schools.Room", verbose_name=_("room"), null=True, blank=True, on_delete=models.PROTECT, related_name="sessions"
+    )
+    timezone = models.CharField(_("time zone"), max_length=64)
+    instructors = models.ManyToManyField(
+        "schools.Instructor", verbose_name=_("instructors"), blank=True, related_name="sessions"
+    )
+    capacity = models.PositiveIntegerField(_("seats"), validators=[MinValueValidator(1)])
+    seats_taken = models.PositiveIntegerField(_("seats taken"), default=0, editable=False)
+    price_override = models.DecimalField(
+        _("price for this session"), max_digits=10, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )  # fmt: skip
+    booking_deadline = models.DateTimeField(_("booking deadline"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED, db_index=True
+    )
+    starts_at = models.DateTimeField(_("starts"), db_index=True)
+    ends_at = models.DateTimeField(_("ends"))
+    cancelled_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=dj_timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["starts_at", "id"]
+        indexes = [
+            models.Index(fields=["course", "status", "starts_at"]),
+            models.Index(fields=["status", "starts_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(seats_taken__lte=F("capacity")), name="session_never_oversold"),
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course} · {self.starts_at:%Y-%m-%d}"
+
+    @property
+    def seats_left(self) -> int:
+        return max(self.capacity - self.seats_taken, 0)
+
+    @property
+    def price(self) -> Decimal | None:
+        return self.price_override if self.price_override is not None else self.course.price
+
+    @property
+    def is_bookable(self) -> bool:
+        now = dj_timezone.now()
+        deadline = self.booking_deadline or self.starts_at
+        return self.status == SessionStatus.SCHEDULED and now < deadline and self.seats_left > 0
+
+
+class Meeting(models.Model):
+    """One class of a session, stored in UTC; shown in the viewer's time zone
+    and the session's own."""
+
+    session = models.ForeignKey(Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="meetings")
+    starts_at = models.DateTimeField(_("starts"), db_index=True)
+    ends_at = models.DateTimeField(_("ends"))
+    is_cancelled = models.BooleanField(_("cancelled"), default=False)
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["starts_at", "id"]
+        constraints = [models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="meeting_ends_after_start")]
+
+    def __str__(self) -> str:
+        return f"{self.starts_at:%Y-%m-%d %H:%M}"

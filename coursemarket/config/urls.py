@@ -10,6 +10,8 @@ from coursemarket.web import views as web_views
 # Language-neutral addresses: machines and the language switch itself.
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("robots.txt", web_views.robots_txt, name="robots_txt"),
+    path("sitemap.xml", web_views.sitemap_xml, name="sitemap"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

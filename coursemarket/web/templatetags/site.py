@@ -35,3 +35,19 @@ def language_url(context: Any, language: str) -> str:
     if request is None:
         return "/"
     return translate_url(request.build_absolute_uri(), language)
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    """{{ mapping|get_item:key }}: a dict lookup with a variable key."""
+    if not mapping:
+        return None
+    return mapping.get(key)
+
+
+@register.filter(name="markdown")
+def markdown_filter(text: str) -> str:
+    """School-written Markdown as sanitised HTML."""
+    from coursemarket.catalog.markup import render_markdown
+
+    return render_markdown(text)
