@@ -37,6 +37,7 @@ class School(models.Model):
         max_length=60,
         unique=True,
         validators=[validate_slug_not_reserved],
+        error_messages={"unique": _("Another school already uses this web address. Please choose another.")},
         help_text=_("Lowercase letters, numbers and hyphens; it appears in your school's public address."),
     )
     tagline = models.CharField(_("tagline"), max_length=160, blank=True)
@@ -214,6 +215,17 @@ class Invitation(models.Model):
     )
     declined_at = models.DateTimeField(_("declined at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    # The language the invitation email is written in (the inviter's, at the time).
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
+    # Optional: the instructor profile the invitee's account gets linked to on acceptance.
+    instructor = models.ForeignKey(
+        "Instructor",
+        verbose_name=_("instructor profile"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="invitations",
+    )
 
     class Meta:
         verbose_name = _("invitation")

@@ -159,12 +159,12 @@ def instructor_credential(*, instructor: Instructor, credential_id: int) -> Inst
 def dashboard_counts(*, school: School) -> dict[str, int]:
     """Every number the overview shows, in one query."""
     row = School.objects.filter(pk=school.pk).aggregate(
-        locations=Count("locations", distinct=True),
-        rooms=Count("locations__rooms", distinct=True),
-        members=Count("memberships", distinct=True),
-        instructors=Count("instructors", distinct=True),
+        n_locations=Count("locations", distinct=True),
+        n_rooms=Count("locations__rooms", distinct=True),
+        n_members=Count("memberships", distinct=True),
+        n_instructors=Count("instructors", distinct=True),
     )
-    return {key: int(value or 0) for key, value in row.items()}
+    return {key.removeprefix("n_"): int(value or 0) for key, value in row.items()}
 
 
 # --- Public reads -------------------------------------------------------------
@@ -217,3 +217,30 @@ def directory_cities() -> list[dict[str, Any]]:
         .order_by("-schools", "city")
     )
     return [dict(row) for row in rows]
+
+
+def invitations_for_user(*, user: Any) -> list[Invitation]:
+    """Open, unexpired invitations addressed to any of the user's verified addresses."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    from django.utils import timezone
+
+    emails = user_emails(user)
+    return list(
+        Invitation.objects.filter(
+            email__in=emails,
+            accepted_at__isnull=True,
+            declined_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        ).select_related("school", "invited_by")
+    )
+
+
+def user_emails(user: Any) -> set[str]:
+    """The addresses the user has proven they own (plus the account's own)."""
+    from allauth.account.models import EmailAddress
+
+    emails = {user.email.lower()} if getattr(user, "email", "") else set()
+    emails |= {e.lower() for e in EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)}
+    return emails

@@ -1,0 +1,65 @@
+"""The dashboard's section nav. Sections from later apps appear on their own
+once the app defines the URL name (taking the school's `slug`): no dead links.
+
+To add a section, add a row to SECTIONS; nothing else changes here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from .permissions import Perm
+from .selectors import SchoolAccess
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    url_name: str
+    label: str | Promise
+    icon: str
+    permission: Perm
+
+
+SECTIONS = [
+    Section("overview", "schools:dashboard", _("Overview"), "grid-1x2", Perm.VIEW_DASHBOARD),
+    Section("courses", "catalog:dashboard_courses", _("Courses"), "journal-bookmark", Perm.MANAGE_COURSES),
+    Section("bookings", "bookings:dashboard", _("Bookings"), "calendar-check", Perm.MANAGE_BOOKINGS),
+    Section("profile", "schools:profile", _("Profile & branding"), "brush", Perm.EDIT_PROFILE),
+    Section("locations", "schools:locations", _("Locations & rooms"), "geo-alt", Perm.MANAGE_LOCATIONS),
+    Section("instructors", "schools:instructors", _("Instructors"), "person-video3", Perm.MANAGE_INSTRUCTORS),
+    Section("members", "schools:members", _("Members"), "people", Perm.INVITE_INSTRUCTORS),
+    Section("reviews", "reviews:dashboard", _("Reviews"), "star", Perm.MANAGE_REVIEWS),
+    Section("analytics", "analytics:dashboard", _("Analytics"), "graph-up", Perm.VIEW_ANALYTICS),
+    Section("finance", "ledger:dashboard", _("Finance"), "cash-coin", Perm.MANAGE_FINANCE),
+]
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    url: str
+    label: str | Promise
+    icon: str
+    active: bool
+
+
+def dashboard_nav(access: SchoolAccess, *, active: str, own_profile_id: int | None = None) -> list[NavItem]:
+    """The sections this member may open. An instructor who cannot manage all
+    profiles gets a direct link to their own."""
+    items = []
+    if own_profile_id is not None and not access.can(Perm.MANAGE_INSTRUCTORS):
+        url = reverse("schools:instructor_edit", kwargs={"slug": access.school.slug, "instructor_id": own_profile_id})
+        items.append(NavItem("my_profile", url, _("My instructor profile"), "person-badge", active == "instructors"))
+    for section in SECTIONS:
+        if not access.can(section.permission):
+            continue
+        try:
+            url = reverse(section.url_name, kwargs={"slug": access.school.slug})
+        except NoReverseMatch:
+            continue  # that app has not arrived yet
+        items.append(NavItem(section.key, url, section.label, section.icon, section.key == active))
+    return items

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal
+
+import markdown as md
+import nh3
+from django import template
+from django.utils.safestring import SafeString, mark_safe
+
+register = template.Library()
+
+ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "blockquote", "h3", "h4", "code"}
+
+
+@register.filter
+def markdown(text: str | None) -> SafeString:
+    """Simple Markdown from schools and instructors, sanitised (nh3): no raw
+    HTML, no scripts, links open safely."""
+    if not text:
+        return mark_safe("")
+    html = md.markdown(text, extensions=["nl2br", "sane_lists"], output_format="html")
+    # Demote headings: the page owns h1/h2.
+    html = html.replace("<h1>", "<h3>").replace("</h1>", "</h3>").replace("<h2>", "<h3>").replace("</h2>", "</h3>")
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="nofollow noopener ugc",
+    )
+    return mark_safe(clean)  # noqa: S308 (sanitised by nh3)
+
+
+@register.filter
+def hue(text: str | None) -> int:
+    """A stable hue (0–359) for a name, for initials avatars."""
+    digest = hashlib.sha256((text or "").encode()).digest()
+    return int.from_bytes(digest[:2], "big") % 360
+
+
+@register.filter
+def osm_url(location: object) -> str:
+    lat = getattr(location, "latitude", None)
+    lng = getattr(location, "longitude", None)
+    if lat is None or lng is None:
+        return ""
+    lat, lng = Decimal(lat).normalize(), Decimal(lng).normalize()
+    return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lng}#map=17/{lat}/{lng}"
+
+
+@register.filter
+def coord(value: object) -> str:
+    """A coordinate for a data- attribute: always with a dot, never localised."""
+    return format(Decimal(str(value)), "f") if value is not None else ""
