@@ -128,9 +128,13 @@ class Course(models.Model):
         _("total hours"), max_digits=6, decimal_places=1, validators=[MinValueValidator(Decimal("0.5"))], default=1
     )
     price = models.DecimalField(
-        _("price per seat"), max_digits=10, decimal_places=2, null=True, blank=True,
+        _("price per seat"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0"))],
-    )  # fmt: skip
+    )
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
     included = models.TextField(_("what is included"), blank=True)
     prerequisites = models.TextField(_("prerequisites"), blank=True)
@@ -159,9 +163,15 @@ class Course(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(min_group_size__lte=F("max_group_size")), name="course_group_sizes_ordered"
+                condition=Q(min_group_size__lte=F("max_group_size")),
+                name="course_group_sizes_ordered",
+                violation_error_message=_("The minimum group size cannot be larger than the maximum."),
             ),
-            models.CheckConstraint(condition=Q(price__isnull=True) | Q(price__gte=0), name="course_price_not_negative"),
+            models.CheckConstraint(
+                condition=Q(price__isnull=True) | Q(price__gte=0),
+                name="course_price_not_negative",
+                violation_error_message=_("The price cannot be negative."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -231,9 +241,13 @@ class Session(models.Model):
     )
     is_online = models.BooleanField(_("online"), default=False)
     location = models.ForeignKey(
-        "schools.Location", verbose_name=_("location"), null=True, blank=True, on_delete=models.PROTECT,
+        "schools.Location",
+        verbose_name=_("location"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="sessions",
-    )  # fmt: skip
+    )
     room = models.ForeignKey(
         "schools.Room", verbose_name=_("room"), null=True, blank=True, on_delete=models.PROTECT, related_name="sessions"
     )
@@ -244,9 +258,13 @@ class Session(models.Model):
     capacity = models.PositiveIntegerField(_("seats"), validators=[MinValueValidator(1)])
     seats_taken = models.PositiveIntegerField(_("seats taken"), default=0, editable=False)
     price_override = models.DecimalField(
-        _("price for this session"), max_digits=10, decimal_places=2, null=True, blank=True,
+        _("price for this session"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0"))],
-    )  # fmt: skip
+    )
     booking_deadline = models.DateTimeField(_("booking deadline"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=12, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED, db_index=True

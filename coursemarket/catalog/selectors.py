@@ -48,8 +48,9 @@ def course_text(course: Course, language: str | None = None) -> CourseText:
             found = list(course.translations.filter(language=language))
         for text in found:
             if text.language == language:
-                return CourseText(text.title, text.summary or course.summary, text.description or course.description,
-                                  language)  # fmt: skip
+                return CourseText(
+                    text.title, text.summary or course.summary, text.description or course.description, language
+                )
     return CourseText(course.title, course.summary, course.description, course.language)
 
 

@@ -61,9 +61,12 @@ def _instance(session: Session, course: Course, request: HttpRequest) -> dict[st
                 "addressLocality": location.city,
                 "addressCountry": location.country,
             },
-            "geo": {"@type": "GeoCoordinates", "latitude": float(location.latitude),
-                    "longitude": float(location.longitude)},
-        }  # fmt: skip
+            "geo": {
+                "@type": "GeoCoordinates",
+                "latitude": float(location.latitude),
+                "longitude": float(location.longitude),
+            },
+        }
     instructors = [{"@type": "Person", "name": i.name} for i in session.instructors.all()]
     if instructors:
         instance["instructor"] = instructors

@@ -26,10 +26,24 @@ from .taxonomy import normalise_skill
 from .timeutil import local_to_utc, zone
 
 COURSE_FIELDS = (
-    "title", "summary", "description", "language", "category", "level", "teaching_language", "delivery_mode",
-    "duration_hours", "price", "currency", "included", "prerequisites", "audience", "min_group_size",
-    "max_group_size", "cancellation_policy",
-)  # fmt: skip
+    "title",
+    "summary",
+    "description",
+    "language",
+    "category",
+    "level",
+    "teaching_language",
+    "delivery_mode",
+    "duration_hours",
+    "price",
+    "currency",
+    "included",
+    "prerequisites",
+    "audience",
+    "min_group_size",
+    "max_group_size",
+    "cancellation_policy",
+)
 
 
 def _require(actor: Any, school: School, perm: Perm = Perm.MANAGE_COURSES) -> None:
@@ -77,7 +91,7 @@ def _check_course(course: Course) -> None:
 @transaction.atomic
 def course_create(*, actor: Any, school: School, skill_tags: list[str] | None = None, **fields: Any) -> Course:
     _require(actor, school)
-    course = Course(school=school, **{k: v for k, v in fields.items() if k in COURSE_FIELDS})
+    course = Course(school=school, **{k: v for k, v in fields.items() if k in COURSE_FIELDS or k == "cover_image"})
     if "language" not in fields:
         course.language = school.default_language
     course.slug = _unique_slug(course.title)
@@ -104,9 +118,12 @@ def course_update(*, actor: Any, course: Course, skill_tags: list[str] | None = 
     if skill_tags is not None:
         course.skills.set(skills_from_tags(tags=skill_tags))
     audit_record(
-        actor=actor, action="course.updated", target=course, school_id=course.school_id,
+        actor=actor,
+        action="course.updated",
+        target=course,
+        school_id=course.school_id,
         changes=changes_between(before, _snapshot(course)),
-    )  # fmt: skip
+    )
     return course
 
 
@@ -165,9 +182,12 @@ def course_duplicate(*, actor: Any, course: Course) -> Course:
         for t in course.translations.all()
     )
     audit_record(
-        actor=actor, action="course.duplicated", target=copy, school_id=course.school_id,
+        actor=actor,
+        action="course.duplicated",
+        target=copy,
+        school_id=course.school_id,
         changes={"from": course.pk},
-    )  # fmt: skip
+    )
     return copy
 
 
@@ -185,17 +205,23 @@ def course_translation_save(
         deleted, _details = CourseTranslation.objects.filter(course=course, language=language).delete()
         if deleted:
             audit_record(
-                actor=actor, action="course.translation_removed", target=course, school_id=course.school_id,
+                actor=actor,
+                action="course.translation_removed",
+                target=course,
+                school_id=course.school_id,
                 changes={"language": language},
-            )  # fmt: skip
+            )
         return None
     translation, _created = CourseTranslation.objects.update_or_create(
         course=course, language=language, defaults={"title": title, "summary": summary, "description": description}
     )
     audit_record(
-        actor=actor, action="course.translated", target=course, school_id=course.school_id,
+        actor=actor,
+        action="course.translated",
+        target=course,
+        school_id=course.school_id,
         changes={"language": language},
-    )  # fmt: skip
+    )
     return translation
 
 
@@ -320,9 +346,12 @@ def session_create(*, actor: Any, course: Course, data: SessionInput) -> Session
     session.instructors.set(data.instructors)
     Meeting.objects.bulk_create(Meeting(session=session, starts_at=s, ends_at=e) for s, e in meetings)
     audit_record(
-        actor=actor, action="session.created", target=session, school_id=course.school_id,
+        actor=actor,
+        action="session.created",
+        target=session,
+        school_id=course.school_id,
         changes=_session_snapshot(session),
-    )  # fmt: skip
+    )
     return session
 
 
@@ -335,10 +364,12 @@ def session_update(*, actor: Any, session: Session, data: SessionInput) -> Sessi
     meetings = _validated_meetings(session.course, data)
     if data.capacity < session.seats_taken:
         raise ValidationError(
-            {"capacity": _("%(taken)d seats are already taken; the session cannot have fewer.")
-             % {"taken": session.seats_taken}},
+            {
+                "capacity": _("%(taken)d seats are already taken; the session cannot have fewer.")
+                % {"taken": session.seats_taken}
+            },
             code="capacity_below_taken",
-        )  # fmt: skip
+        )
     before = _session_snapshot(session)
     _apply(session, data, meetings)
     session.save()
@@ -346,9 +377,12 @@ def session_update(*, actor: Any, session: Session, data: SessionInput) -> Sessi
     session.meetings.all().delete()
     Meeting.objects.bulk_create(Meeting(session=session, starts_at=s, ends_at=e) for s, e in meetings)
     audit_record(
-        actor=actor, action="session.updated", target=session, school_id=session.school_id,
+        actor=actor,
+        action="session.updated",
+        target=session,
+        school_id=session.school_id,
         changes=changes_between(before, _session_snapshot(session)),
-    )  # fmt: skip
+    )
     return session
 
 
@@ -366,7 +400,10 @@ def session_cancel(*, actor: Any, session: Session, reason: str) -> Session:
     session.cancelled_reason = reason.strip()[:300]
     session.save(update_fields=["status", "cancelled_reason"])
     audit_record(
-        actor=actor, action="session.cancelled", target=session, school_id=session.school_id,
+        actor=actor,
+        action="session.cancelled",
+        target=session,
+        school_id=session.school_id,
         changes={"reason": session.cancelled_reason},
-    )  # fmt: skip
+    )
     return session

@@ -1,11 +1,30 @@
 from django.urls import path
 
+from . import dashboard_views as dash
 from . import views
 
 app_name = "catalog"
+
+DASH = "dashboard/schools/<slug:slug>/courses/"
 
 urlpatterns = [
     path("courses/", views.course_list, name="course_list"),
     path("courses/<slug:slug>/", views.course_detail, name="course_detail"),
     path("categories/<slug:slug>/", views.category_detail, name="category_detail"),
+    path(DASH, dash.course_list, name="dashboard_courses"),
+    path(DASH + "new/", dash.course_create, name="dashboard_course_create"),
+    path(DASH + "<int:course_id>/", dash.course_edit, name="dashboard_course_edit"),
+    path(
+        DASH + "<int:course_id>/translations/<str:language>/",
+        dash.course_translations,
+        name="dashboard_course_translations",
+    ),
+    path(DASH + "<int:course_id>/publish/", dash.course_publish, name="dashboard_course_publish"),
+    path(DASH + "<int:course_id>/archive/", dash.course_archive, name="dashboard_course_archive"),
+    path(DASH + "<int:course_id>/duplicate/", dash.course_duplicate, name="dashboard_course_duplicate"),
+    path(DASH + "<int:course_id>/sessions/new/", dash.session_create, name="dashboard_session_create"),
+    path(DASH + "<int:course_id>/sessions/<int:session_id>/", dash.session_edit, name="dashboard_session_edit"),
+    path(
+        DASH + "<int:course_id>/sessions/<int:session_id>/cancel/", dash.session_cancel, name="dashboard_session_cancel"
+    ),
 ]

@@ -91,15 +91,31 @@ class CourseFactory(factory.django.DjangoModelFactory):
     published_at = factory.LazyFunction(timezone.now)
 
 
-def make_session(course: Course, *, days: int = 10, meetings: int = 2, capacity: int = 10, location=None,
-                 online: bool = False, seats_taken: int = 0, tz: str = "Europe/Madrid") -> Session:  # fmt: skip
+def make_session(
+    course: Course,
+    *,
+    days: int = 10,
+    meetings: int = 2,
+    capacity: int = 10,
+    location=None,
+    online: bool = False,
+    seats_taken: int = 0,
+    tz: str = "Europe/Madrid",
+) -> Session:
     start = timezone.now().replace(microsecond=0) + timedelta(days=days)
     if location is None and not online:
         location = LocationFactory(school=course.school)
     session = Session.objects.create(
-        course=course, school=course.school, location=location, is_online=online, timezone=tz, capacity=capacity,
-        seats_taken=seats_taken, starts_at=start, ends_at=start + timedelta(days=7 * (meetings - 1), hours=2),
-    )  # fmt: skip
+        course=course,
+        school=course.school,
+        location=location,
+        is_online=online,
+        timezone=tz,
+        capacity=capacity,
+        seats_taken=seats_taken,
+        starts_at=start,
+        ends_at=start + timedelta(days=7 * (meetings - 1), hours=2),
+    )
     for week in range(meetings):
         begin = start + timedelta(days=7 * week)
         Meeting.objects.create(session=session, starts_at=begin, ends_at=begin + timedelta(hours=2))

@@ -34,9 +34,13 @@ def test_course_page_shows_texts_sessions_and_valid_schema_org(client):
     (instance,) = data["hasCourseInstance"]
     assert instance["@type"] == "CourseInstance" and instance["courseMode"] == "onsite"
     assert instance["offers"] == {
-        "@type": "Offer", "price": "180.00", "priceCurrency": "EUR", "category": "Paid",
-        "availability": "https://schema.org/InStock", "url": f"http://testserver/en/courses/{course.slug}/",
-    }  # fmt: skip
+        "@type": "Offer",
+        "price": "180.00",
+        "priceCurrency": "EUR",
+        "category": "Paid",
+        "availability": "https://schema.org/InStock",
+        "url": f"http://testserver/en/courses/{course.slug}/",
+    }
     assert instance["location"]["address"]["addressLocality"] == "Madrid"
     assert instance["instructor"] == [{"@type": "Person", "name": "Iñaki Etxeberria"}]
     assert datetime.fromisoformat(instance["startDate"]) == session.starts_at
@@ -113,8 +117,9 @@ def test_listing_filters_by_category_city_mode_price_level_language_dates_and_se
     now = timezone.now()
     madrid = CourseFactory(slug="madrid", category=category("spanish"), price=Decimal("100"), level="beginner")
     make_session(madrid, days=5)
-    online = CourseFactory(slug="online", category=category("spanish"), price=Decimal("50"), delivery_mode="online",
-                           teaching_language="es")  # fmt: skip
+    online = CourseFactory(
+        slug="online", category=category("spanish"), price=Decimal("50"), delivery_mode="online", teaching_language="es"
+    )
     make_session(online, days=40, online=True)
     full = CourseFactory(slug="full", category=category("pottery"), price=Decimal("300"), level="advanced")
     make_session(full, days=3, capacity=4, seats_taken=4)

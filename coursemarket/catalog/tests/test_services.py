@@ -33,9 +33,15 @@ def test_owner_creates_and_publishes_a_course_with_an_audit_trail():
     school = SchoolFactory()
     owner = staff(school)
     course = services.course_create(
-        actor=owner, school=school, title="Cerámica para principiantes", description="Torno y modelado.",
-        category=category("pottery"), price=Decimal("95"), currency="EUR", skill_tags=["Wheel throwing", "glazing"],
-    )  # fmt: skip
+        actor=owner,
+        school=school,
+        title="Cerámica para principiantes",
+        description="Torno y modelado.",
+        category=category("pottery"),
+        price=Decimal("95"),
+        currency="EUR",
+        skill_tags=["Wheel throwing", "glazing"],
+    )
     assert course.language == "es"  # the school's language
     assert course.status == CourseStatus.DRAFT
     services.course_publish(actor=owner, course=course)
@@ -98,8 +104,9 @@ def test_duplicate_is_a_draft_copy_with_translations():
 def test_session_meetings_are_stored_in_utc_from_the_sessions_wall_clock():
     school = SchoolFactory()
     course = CourseFactory(school=school)
-    session = services.session_create(actor=staff(school), course=course,
-                                      data=session_input(LocationFactory(school=school)))  # fmt: skip
+    session = services.session_create(
+        actor=staff(school), course=course, data=session_input(LocationFactory(school=school))
+    )
     meetings = list(session.meetings.order_by("starts_at"))
     # 4 March 2031 is winter time in Madrid (UTC+1).
     assert meetings[0].starts_at == datetime(2031, 3, 4, 17, 0, tzinfo=UTC)
@@ -149,8 +156,9 @@ def test_bad_session_input_is_refused_and_nothing_is_saved(overrides, field):
     school = SchoolFactory()
     course = CourseFactory(school=school)
     with pytest.raises(ValidationError) as error:
-        services.session_create(actor=staff(school), course=course,
-                                data=session_input(LocationFactory(school=school), **overrides))  # fmt: skip
+        services.session_create(
+            actor=staff(school), course=course, data=session_input(LocationFactory(school=school), **overrides)
+        )
     if field:
         assert field in error.value.message_dict
     assert not Session.objects.exists()
@@ -169,8 +177,9 @@ def test_capacity_cannot_exceed_the_room_and_places_must_be_the_schools():
         services.session_create(actor=owner, course=course, data=session_input(foreign))
     assert "location" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
-        services.session_create(actor=owner, course=course,
-                                data=session_input(room.location, instructors=(InstructorFactory(),)))  # fmt: skip
+        services.session_create(
+            actor=owner, course=course, data=session_input(room.location, instructors=(InstructorFactory(),))
+        )
     assert "instructors" in error.value.message_dict
     assert not Session.objects.exists()
 

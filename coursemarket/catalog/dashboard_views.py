@@ -1,0 +1,267 @@
+"""The school dashboard's course and session editor (staff with MANAGE_COURSES)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from coursemarket.schools.permissions import Perm
+from coursemarket.schools.selectors import SchoolAccess
+from coursemarket.schools.views._base import attach_errors, render_dashboard, staff_view
+
+from . import services
+from .dashboard_forms import CancelSessionForm, CourseForm, MeetingFormSet, SessionForm, TranslationForm, session_input
+from .models import Course, Session, SessionStatus
+from .timeutil import utc_to_local
+
+
+def _course(access: SchoolAccess, course_id: int) -> Course:
+    return get_object_or_404(Course, pk=course_id, school=access.school)
+
+
+def _session(access: SchoolAccess, course: Course, session_id: int) -> Session:
+    return get_object_or_404(Session, pk=session_id, course=course, school=access.school)
+
+
+@staff_view(Perm.MANAGE_COURSES)
+def course_list(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
+    now = timezone.now()
+    courses = (
+        Course.objects.filter(school=access.school)
+        .select_related("category")
+        .annotate(upcoming=Count("sessions", filter=Q(sessions__starts_at__gt=now, sessions__status="scheduled")))
+        .order_by("status", "-created_at")
+    )
+    return render_dashboard(
+        request, access, "catalog/dashboard/course_list.html", {"courses": courses}, section="courses"
+    )
+
+
+@staff_view(Perm.MANAGE_COURSES)
+def course_create(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
+    form = CourseForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"language": access.school.default_language, "currency": settings.DEFAULT_CURRENCY},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            course = services.course_create(
+                actor=request.user,
+                school=access.school,
+                skill_tags=form.skill_list(),
+                cover_image=form.cleaned_data.get("cover_image") or "",
+                **form.service_fields(),
+            )
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, _("Course saved as a draft. Add its dates, then publish it."))
+            return redirect("catalog:dashboard_course_edit", slug=access.school.slug, course_id=course.pk)
+    return render_dashboard(
+        request,
+        access,
+        "catalog/dashboard/course_form.html",
+        {"form": form},
+        section="courses",
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_view(Perm.MANAGE_COURSES)
+def course_edit(request: HttpRequest, access: SchoolAccess, course_id: int) -> HttpResponse:
+    course = _course(access, course_id)
+    form = CourseForm(request.POST or None, request.FILES or None, instance=Course.objects.get(pk=course.pk))
+    if request.method == "POST" and form.is_valid():
+        fields = form.service_fields()
+        if form.cleaned_data.get("cover_image") is not None:
+            fields["cover_image"] = form.cleaned_data["cover_image"]
+        try:
+            services.course_update(actor=request.user, course=course, skill_tags=form.skill_list(), **fields)
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("catalog:dashboard_course_edit", slug=access.school.slug, course_id=course.pk)
+    sessions = course.sessions.select_related("location", "room").prefetch_related("instructors").order_by("starts_at")
+    return render_dashboard(
+        request,
+        access,
+        "catalog/dashboard/course_form.html",
+        {
+            "form": form,
+            "course": course,
+            "sessions": sessions,
+            "translated": set(course.translations.values_list("language", flat=True)),
+        },
+        section="courses",
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_view(Perm.MANAGE_COURSES)
+def course_translations(request: HttpRequest, access: SchoolAccess, course_id: int, language: str) -> HttpResponse:
+    course = _course(access, course_id)
+    languages = [(code, name) for code, name in settings.LANGUAGES if code != course.language]
+    if language not in dict(languages):
+        return redirect("catalog:dashboard_course_edit", slug=access.school.slug, course_id=course.pk)
+    existing = course.translations.filter(language=language).first()
+    initial = (
+        {"title": existing.title, "summary": existing.summary, "description": existing.description} if existing else {}
+    )
+    form = TranslationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.course_translation_save(actor=request.user, course=course, language=language, **form.cleaned_data)
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, _("Translation saved."))
+            return redirect(
+                "catalog:dashboard_course_translations", slug=access.school.slug, course_id=course.pk, language=language
+            )
+    translated = set(course.translations.values_list("language", flat=True))
+    return render_dashboard(
+        request,
+        access,
+        "catalog/dashboard/course_translations.html",
+        {"course": course, "form": form, "language": language, "languages": languages, "translated": translated},
+        section="courses",
+        status=400 if form.errors else 200,
+    )
+
+
+def _course_action(request: HttpRequest, access: SchoolAccess, course_id: int, action: str) -> HttpResponse:
+    course = _course(access, course_id)
+    try:
+        if action == "publish":
+            services.course_publish(actor=request.user, course=course)
+            messages.success(request, _("The course is published: students can find and book it."))
+        elif action == "archive":
+            services.course_archive(actor=request.user, course=course)
+            messages.success(request, _("The course is archived and no longer listed."))
+        else:
+            copy = services.course_duplicate(actor=request.user, course=course)
+            messages.success(request, _("A draft copy was created."))
+            return redirect("catalog:dashboard_course_edit", slug=access.school.slug, course_id=copy.pk)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect("catalog:dashboard_course_edit", slug=access.school.slug, course_id=course.pk)
+
+
+@require_POST
+@staff_view(Perm.MANAGE_COURSES)
+def course_publish(request: HttpRequest, access: SchoolAccess, course_id: int) -> HttpResponse:
+    return _course_action(request, access, course_id, "publish")
+
+
+@require_POST
+@staff_view(Perm.MANAGE_COURSES)
+def course_archive(request: HttpRequest, access: SchoolAccess, course_id: int) -> HttpResponse:
+    return _course_action(request, access, course_id, "archive")
+
+
+@require_POST
+@staff_view(Perm.MANAGE_COURSES)
+def course_duplicate(request: HttpRequest, access: SchoolAccess, course_id: int) -> HttpResponse:
+    return _course_action(request, access, course_id, "duplicate")
+
+
+def _meeting_initial(session: Session) -> list[dict[str, object]]:
+    rows = []
+    for meeting in session.meetings.order_by("starts_at"):
+        start, end = utc_to_local(meeting.starts_at, session.timezone), utc_to_local(meeting.ends_at, session.timezone)
+        rows.append({"date": start.date(), "start": start.time(), "end": end.time()})
+    return rows
+
+
+def _session_form_page(
+    request: HttpRequest, access: SchoolAccess, course: Course, session: Session | None
+) -> HttpResponse:
+    initial: dict[str, object]
+    meeting_initial: list[dict[str, object]]
+    if session is None:
+        initial = {"capacity": course.max_group_size, "is_online": course.delivery_mode == "online"}
+        meeting_initial = []
+    else:
+        deadline = utc_to_local(session.booking_deadline, session.timezone) if session.booking_deadline else None
+        initial = {
+            "is_online": session.is_online,
+            "location": session.location_id,
+            "room": session.room_id,
+            "timezone": session.timezone,
+            "capacity": session.capacity,
+            "price_override": session.price_override,
+            "booking_deadline": deadline.replace(tzinfo=None) if deadline else None,
+            "instructors": list(session.instructors.values_list("pk", flat=True)),
+        }
+        meeting_initial = _meeting_initial(session)
+    form = SessionForm(request.POST or None, school=access.school, initial=initial)
+    meetings = MeetingFormSet(request.POST or None, prefix="meetings", initial=meeting_initial)
+    if request.method == "POST" and form.is_valid() and meetings.is_valid():
+        try:
+            data = session_input(form, meetings)
+            if session is None:
+                services.session_create(actor=request.user, course=course, data=data)
+                messages.success(request, _("Session added."))
+            else:
+                services.session_update(actor=request.user, session=session, data=data)
+                messages.success(request, _("Session updated."))
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            return redirect("catalog:dashboard_course_edit", slug=access.school.slug, course_id=course.pk)
+    return render_dashboard(
+        request,
+        access,
+        "catalog/dashboard/session_form.html",
+        {"course": course, "session": session, "form": form, "meetings": meetings},
+        section="courses",
+        status=400 if form.errors or meetings.total_error_count() else 200,
+    )
+
+
+@staff_view(Perm.MANAGE_COURSES)
+def session_create(request: HttpRequest, access: SchoolAccess, course_id: int) -> HttpResponse:
+    return _session_form_page(request, access, _course(access, course_id), None)
+
+
+@staff_view(Perm.MANAGE_COURSES)
+def session_edit(request: HttpRequest, access: SchoolAccess, course_id: int, session_id: int) -> HttpResponse:
+    course = _course(access, course_id)
+    session = _session(access, course, session_id)
+    if session.status != SessionStatus.SCHEDULED:
+        messages.error(request, _("Only a scheduled session can be changed."))
+        return redirect("catalog:dashboard_course_edit", slug=access.school.slug, course_id=course.pk)
+    return _session_form_page(request, access, course, session)
+
+
+@staff_view(Perm.MANAGE_COURSES)
+def session_cancel(request: HttpRequest, access: SchoolAccess, course_id: int, session_id: int) -> HttpResponse:
+    course = _course(access, course_id)
+    session = _session(access, course, session_id)
+    form = CancelSessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_cancel(actor=request.user, session=session, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, _("The session is cancelled."))
+            return redirect("catalog:dashboard_course_edit", slug=access.school.slug, course_id=course.pk)
+    return render_dashboard(
+        request,
+        access,
+        "catalog/dashboard/session_cancel.html",
+        {"course": course, "session": session, "form": form},
+        section="courses",
+        status=400 if form.errors else 200,
+    )
