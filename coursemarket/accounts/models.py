@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import secrets
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -30,16 +31,30 @@ class UserManager(BaseUserManager["User"]):
         return self._create_user(email, password, **extra)
 
 
+def avatar_upload_to(instance: User, filename: str) -> str:
+    # A random name: no original file name (it may hold personal data) and a
+    # new address whenever the picture changes, so caches never show an old one.
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
+    return f"avatars/{instance.pk}/{secrets.token_hex(8)}.{extension}"
+
+
 class User(AbstractUser):
-    """A person: student, school staff, instructor or operator. Signs in by email."""
+    """A person: student, school staff, instructor or operator. Signs in by email.
+
+    The display name and avatar are this person's face everywhere on the site
+    (reviews, class chat, staff lists), so they live here rather than on the
+    student profile.
+    """
 
     username = None  # type: ignore[assignment]
     email = models.EmailField(_("email address"), unique=True)
     display_name = models.CharField(_("display name"), max_length=80, blank=True)
+    avatar = models.ImageField(_("avatar"), upload_to=avatar_upload_to, blank=True, max_length=200)
     language = models.CharField(
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
     timezone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
@@ -56,3 +71,84 @@ class User(AbstractUser):
     @property
     def name(self) -> str:
         return self.display_name or self.get_full_name() or self.email.split("@")[0]
+
+    @property
+    def initials(self) -> str:
+        parts = [part for part in self.name.replace(".", " ").split() if part]
+        return "".join(part[0] for part in parts[:2]).upper() or "?"
+
+
+class StudentProfile(models.Model):
+    """What a student tells schools and the platform about themselves."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="student_profile"
+    )
+    bio = models.TextField(_("short bio"), max_length=600, blank=True)
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    # ISO 639-1 codes, e.g. ["en", "es"]; names are shown in the reader's language.
+    languages_spoken = models.JSONField(_("languages spoken"), default=list, blank=True)
+    interests = models.ManyToManyField(
+        "catalog.Category", verbose_name=_("interests"), blank=True, related_name="interested_students"
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("student profile")
+        verbose_name_plural = _("student profiles")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class NotificationPreferences(models.Model):
+    """Which optional messages a person wants. Transactional messages (receipts,
+    booking confirmations, security alerts) are always sent and are not listed here.
+
+    Every boolean field is one category; the settings form lists them all, so a
+    new category is one new field (with its label and help text) and a migration.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+    )
+    booking_reminders = models.BooleanField(
+        _("Booking reminders"),
+        default=True,
+        help_text=_("A reminder the day before a class, with the address or the link to join."),
+    )
+    review_requests = models.BooleanField(
+        _("Review requests"),
+        default=True,
+        help_text=_("After a course ends, an invitation to rate it and help other students choose."),
+    )
+    course_news = models.BooleanField(
+        _("News from your courses"),
+        default=True,
+        help_text=_("Schedule changes and announcements from schools you have booked with."),
+    )
+    recommendations = models.BooleanField(
+        _("Course suggestions"),
+        default=False,
+        help_text=_("Now and then, courses picked for your interests and city."),
+    )
+    marketing = models.BooleanField(
+        _("Offers and newsletter"),
+        default=False,
+        help_text=_("Coursemarket news, seasonal offers and discounts."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification preferences")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @classmethod
+    def category_fields(cls) -> list[str]:
+        return [f.name for f in cls._meta.get_fields() if isinstance(f, models.BooleanField)]

@@ -190,6 +190,9 @@ LOGIN_REDIRECT_URL = "accounts:dashboard"
 ACCOUNT_ADAPTER = "coursemarket.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# Adds "Your name" to sign-up; the adapter stores it as the display name.
+ACCOUNT_SIGNUP_FORM_CLASS = "coursemarket.accounts.forms.SignupExtraForm"
+ACCOUNT_LOGOUT_REDIRECT_URL = "web:home"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
@@ -211,6 +214,10 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Coursemarket"
 MFA_RECOVERY_CODE_COUNT = 10
 USERSESSIONS_TRACK_ACTIVITY = True
+# allauth precedes our apps in INSTALLED_APPS, so its app templates would win
+# over our overrides of its layouts, elements and pages. DIRS is searched before
+# any app directory (the way allauth's docs recommend overriding).
+TEMPLATES[0]["DIRS"] = [PACKAGE_DIR / "accounts" / "templates"]
 
 
 # --- Internationalisation ---------------------------------------------------

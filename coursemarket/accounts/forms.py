@@ -1,0 +1,152 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from coursemarket.catalog.models import Category
+
+from .images import check_avatar
+from .models import NotificationPreferences, User
+from .selectors import interest_choices, is_valid_timezone, spoken_language_choices, timezone_choices
+
+
+class SignupExtraForm(forms.Form):
+    """Fields allauth's sign-up form gains (ACCOUNT_SIGNUP_FORM_CLASS)."""
+
+    field_order = ["display_name", "email", "password1", "password2"]
+
+    display_name = forms.CharField(
+        label=_("Your name"),
+        max_length=80,
+        required=False,
+        help_text=_("How schools and other students see you. You can change it later."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+
+    def signup(self, request: HttpRequest, user: User) -> None:
+        """allauth calls this after saving the user; the adapter already stored the name."""
+
+
+class ProfileForm(forms.Form):
+    display_name = forms.CharField(
+        label=_("Display name"),
+        max_length=80,
+        help_text=_("Shown on your reviews and to the schools you book with."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={"required": _("Please enter the name you want others to see.")},
+    )
+    avatar = forms.FileField(
+        label=_("Profile picture"),
+        required=False,
+        help_text=_("A JPEG, PNG or WebP image of at most 5 MB. It is resized to at most 512 × 512 pixels."),
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    remove_avatar = forms.BooleanField(label=_("Remove my profile picture"), required=False)
+    bio = forms.CharField(
+        label=_("Short bio"),
+        max_length=600,
+        required=False,
+        help_text=_("A few sentences for your teachers: what you do, what you want to learn and why."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    city = forms.CharField(
+        label=_("City"),
+        max_length=120,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
+    )
+    languages_spoken = forms.MultipleChoiceField(
+        label=_("Languages you speak"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-grid"}),
+    )
+    interests = forms.ModelMultipleChoiceField(
+        label=_("Interests"),
+        queryset=Category.objects.all(),
+        required=False,
+        help_text=_("We use them to suggest courses you may like."),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-grid"}),
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["languages_spoken"].choices = spoken_language_choices()  # type: ignore[attr-defined]
+        self.fields["interests"].choices = interest_choices()  # type: ignore[attr-defined]
+        if not user.avatar:
+            del self.fields["remove_avatar"]
+
+    def clean_display_name(self) -> str:
+        name: str = self.cleaned_data["display_name"].strip()
+        if not name:
+            raise ValidationError(_("Please enter the name you want others to see."), code="required")
+        return name
+
+    def clean_avatar(self) -> Any:
+        avatar = self.cleaned_data.get("avatar")
+        if avatar:
+            check_avatar(avatar, size=avatar.size)
+        return avatar
+
+
+class PreferencesForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Preferred language"),
+        choices=settings.LANGUAGES,
+        help_text=_("The site switches to it whenever you sign in."),
+    )
+    timezone = forms.CharField(
+        label=_("Time zone"),
+        help_text=_("Class times, deadlines and receipts are shown in this time zone."),
+        widget=forms.Select(),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["timezone"].widget.choices = timezone_choices()
+
+    def clean_timezone(self) -> str:
+        zone: str = self.cleaned_data["timezone"].strip()
+        if not is_valid_timezone(zone):
+            raise ValidationError(
+                _("“%(zone)s” is not a time zone we know. Please choose one from the list."),
+                code="invalid_timezone",
+                params={"zone": zone},
+            )
+        return zone
+
+
+class NotificationPreferencesForm(forms.ModelForm):
+    class Meta:
+        model = NotificationPreferences
+        fields = NotificationPreferences.category_fields()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.update({"class": "form-check-input", "role": "switch"})
+
+
+class PasswordConfirmForm(forms.Form):
+    """Asks for the account's password before a sensitive action."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError(_("That password is not right. Please try again."), code="wrong_password")
+        return password

@@ -1,0 +1,198 @@
+"""Writes for the accounts app: typed, keyword-only, one transaction each, and
+each with its audit entry.
+
+Audit entries about a person name them by id only (``changes["user_id"]``),
+never by email or name: the trail is append-only and outlives account deletion,
+so it must not hold personal data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from coursemarket.audit.services import audit_record
+from coursemarket.catalog.models import Category
+
+from . import privacy
+from .images import check_avatar, process_avatar
+from .models import NotificationPreferences, StudentProfile, User
+from .selectors import SPOKEN_LANGUAGE_CODES, is_valid_timezone
+
+# allauth's security notifications (adapter.send_notification_mail templates)
+# and the audit action each one records.
+SECURITY_EVENTS = {
+    "account/email/password_changed": "account.password_changed",
+    "account/email/password_set": "account.password_set",
+    "account/email/password_reset": "account.password_reset",
+    "account/email/email_changed": "account.email_changed",
+    "account/email/email_deleted": "account.email_removed",
+    "mfa/email/totp_activated": "account.2fa_enabled",
+    "mfa/email/totp_deactivated": "account.2fa_disabled",
+    "mfa/email/recovery_codes_generated": "account.2fa_recovery_codes_generated",
+    "mfa/email/webauthn_added": "account.2fa_security_key_added",
+    "mfa/email/webauthn_removed": "account.2fa_security_key_removed",
+}
+
+
+class AccountDeletionBlockedError(Exception):
+    """The account cannot be deleted yet; `reasons` are translated sentences."""
+
+    def __init__(self, reasons: list[str]) -> None:
+        super().__init__("; ".join(reasons))
+        self.reasons = reasons
+
+
+def _audit(*, actor: User | None, action: str, user: User, changes: dict[str, Any] | None = None) -> None:
+    audit_record(actor=actor, action=action, changes={"user_id": user.pk, **(changes or {})})
+
+
+def security_event_record(*, user: User, event: str) -> None:
+    """Record a security event allauth performed (password, email, two-factor)."""
+    with transaction.atomic():
+        _audit(actor=user, action=event, user=user)
+
+
+def user_signup_complete(*, user: User, language: str, timezone: str) -> None:
+    """Settle what sign-up knows about a new person: the language they signed up
+    in and the time zone their browser reported (when valid)."""
+    with transaction.atomic():
+        user.language = language if language in dict(User._meta.get_field("language").choices or []) else "en"
+        user.timezone = timezone if timezone and is_valid_timezone(timezone) else "UTC"
+        user.save(update_fields=["language", "timezone"])
+        StudentProfile.objects.get_or_create(user=user)
+        NotificationPreferences.objects.get_or_create(user=user)
+        _audit(actor=user, action="account.signed_up", user=user)
+
+
+def student_profile_update(
+    *,
+    user: User,
+    display_name: str,
+    bio: str,
+    city: str,
+    languages_spoken: Iterable[str],
+    interests: Iterable[Category],
+    avatar: UploadedFile | None = None,
+    remove_avatar: bool = False,
+) -> StudentProfile:
+    """Save the profile form. A new avatar is checked (JPEG/PNG/WebP, ≤ 5 MB),
+    resized to at most 512×512 and stripped of metadata; the old file goes."""
+    languages = list(dict.fromkeys(languages_spoken))
+    unknown = [code for code in languages if code not in SPOKEN_LANGUAGE_CODES]
+    if unknown:
+        raise ValidationError({"languages_spoken": _("Please choose languages from the list.")})
+    new_avatar = None
+    if avatar is not None:
+        check_avatar(avatar, size=avatar.size)
+        new_avatar = process_avatar(avatar)
+
+    with transaction.atomic():
+        profile, _created = StudentProfile.objects.select_for_update().get_or_create(user=user)
+        before_interests = set(profile.interests.values_list("pk", flat=True)) if not _created else set()
+        before = {
+            "display_name": user.display_name,
+            "avatar": user.avatar.name if user.avatar else "",
+            "bio": profile.bio,
+            "city": profile.city,
+            "languages_spoken": list(profile.languages_spoken),
+        }
+        old_avatar = user.avatar.name if user.avatar else ""
+        user.display_name = display_name.strip()
+        if new_avatar is not None:
+            user.avatar.save(new_avatar.name or "avatar.jpg", new_avatar, save=False)
+        elif remove_avatar:
+            user.avatar = ""
+        user.save(update_fields=["display_name", "avatar"])
+        profile.bio = bio.strip()
+        profile.city = city.strip()
+        profile.languages_spoken = languages
+        profile.save()
+        interest_list = list(interests)
+        profile.interests.set(interest_list)
+
+        after = {
+            "display_name": user.display_name,
+            "avatar": user.avatar.name if user.avatar else "",
+            "bio": profile.bio,
+            "city": profile.city,
+            "languages_spoken": languages,
+        }
+        changed = sorted(key for key in after if after[key] != before[key])
+        if {c.pk for c in interest_list} != before_interests:
+            changed.append("interests")
+        if changed:
+            _audit(actor=user, action="account.profile_updated", user=user, changes={"fields": changed})
+
+        new_name = user.avatar.name if user.avatar else ""
+        if old_avatar and old_avatar != new_name:
+            storage = user.avatar.storage
+            transaction.on_commit(lambda: storage.delete(old_avatar))
+    return profile
+
+
+def account_preferences_update(*, user: User, language: str, timezone: str) -> User:
+    """Preferred language (the site's language after sign-in) and time zone
+    (how every date is shown)."""
+    languages = dict(User._meta.get_field("language").choices or [])
+    errors = {}
+    if language not in languages:
+        errors["language"] = _("Please choose one of the languages in the list.")
+    if not is_valid_timezone(timezone):
+        errors["timezone"] = _("“%(zone)s” is not a time zone we know. Please choose one from the list.") % {
+            "zone": timezone
+        }
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        before = {"language": user.language, "timezone": user.timezone}
+        user.language = language
+        user.timezone = timezone
+        user.save(update_fields=["language", "timezone"])
+        after = {"language": language, "timezone": timezone}
+        if before != after:
+            changed = {key: {"before": before[key], "after": after[key]} for key in after if before[key] != after[key]}
+            _audit(actor=user, action="account.preferences_updated", user=user, changes=changed)
+    return user
+
+
+def notification_preferences_update(*, user: User, choices: dict[str, bool]) -> NotificationPreferences:
+    fields = NotificationPreferences.category_fields()
+    unknown = set(choices) - set(fields)
+    if unknown:
+        raise ValidationError(_("Unknown notification categories: %(names)s") % {"names": ", ".join(sorted(unknown))})
+    with transaction.atomic():
+        preferences, _created = NotificationPreferences.objects.select_for_update().get_or_create(user=user)
+        changed = {}
+        for field in fields:
+            if field in choices and getattr(preferences, field) != bool(choices[field]):
+                changed[field] = bool(choices[field])
+                setattr(preferences, field, bool(choices[field]))
+        preferences.save()
+        if changed:
+            _audit(actor=user, action="account.notifications_updated", user=user, changes=changed)
+    return preferences
+
+
+def account_data_export(*, user: User) -> dict[str, Any]:
+    """Everything held about `user`, as a JSON-ready dict; the export itself is audited."""
+    with transaction.atomic():
+        _audit(actor=user, action="account.data_exported", user=user)
+        return privacy.export_user_data(user=user)
+
+
+def account_delete(*, user: User, actor: User | None = None) -> None:
+    """Erase the person's data and close the account. Refused (nothing changes)
+    while another record needs them, e.g. they are a school's last owner."""
+    reasons = privacy.erasure_blockers(user=user)
+    if reasons:
+        raise AccountDeletionBlockedError(reasons)
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        privacy.erase_user_data(user=user)
+        _audit(actor=actor or user, action="account.deleted", user=user)
