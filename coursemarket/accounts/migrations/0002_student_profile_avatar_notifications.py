@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0001_initial'),
-        ('catalog', '0002_course_courseimage_coursetranslation_session_meeting_and_more'),
+        ('catalog', '0001_initial'),
     ]
 
     operations = [
