@@ -236,7 +236,8 @@ def course_instructors(sessions: list[Session]) -> list[Any]:
     seen: dict[int, Any] = {}
     for session in sessions:
         for instructor in session.instructors.all():
-            seen.setdefault(instructor.id, instructor)
+            if instructor.is_active:  # a profile the school hid stays off public pages
+                seen.setdefault(instructor.id, instructor)
     return list(seen.values())
 
 

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
@@ -84,10 +84,7 @@ def _instance(session: Session, course: Course, request: HttpRequest) -> dict[st
 
 def course_json_ld(*, course: Course, sessions: list[Session], url: str, request: HttpRequest) -> SafeString:
     text = course.text  # type: ignore[attr-defined]
-    try:
-        school_url = request.build_absolute_uri(reverse("schools:school_detail", args=[course.school.slug]))
-    except NoReverseMatch:  # PENDING-SCHOOL-URLS: remove once the school pages exist
-        school_url = request.build_absolute_uri("/")
+    school_url = request.build_absolute_uri(reverse("schools:school_detail", args=[course.school.slug]))
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Course",
