@@ -185,3 +185,19 @@ def test_category_page_lists_its_courses(client):
     html = client.get("/en/categories/pottery/").content.decode()
     assert 'href="/en/courses/clay/"' in html
     assert "<h1>Pottery</h1>" in html
+
+
+@pytest.mark.parametrize(
+    ("language", "price"),
+    [("en", "€1,250.50"), ("de", "1.250,50\xa0€"), ("fr", "1\u202f250,50\xa0€"), ("ar", "\u200f1,250.50\xa0€")],
+)
+def test_prices_follow_the_readers_locale(client, language, price):
+    course = CourseFactory(price=Decimal("1250.5"))
+    make_session(course)
+    html = client.get(f"/{language}/courses/{course.slug}/").content.decode()
+    assert price in html
+
+
+def test_yen_prices_have_no_minor_unit(client):
+    course = CourseFactory(price=Decimal("4800"), currency="JPY")
+    assert "¥4,800" in client.get(f"/en/courses/{course.slug}/").content.decode()
