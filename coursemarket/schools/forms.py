@@ -198,7 +198,7 @@ class InvitationForm(forms.Form):
         # The menu offers only the grantable ones.
         field = cast(forms.ChoiceField, self.fields["role"])
         field.choices = Role.choices
-        field.widget.choices = [(v, label) for v, label in Role.choices if v in roles]  # type: ignore[attr-defined]
+        field.widget.choices = [(v, label) for v, label in Role.choices if v in roles]
         self.fields["role"].initial = Role.INSTRUCTOR if Role.INSTRUCTOR in roles else None
 
 

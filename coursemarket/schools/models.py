@@ -24,6 +24,14 @@ from .validators import validate_country_code, validate_hex_color, validate_lang
 HEX_COLOR_HELP = _("A colour as #RRGGBB, for example #4338ca.")
 
 
+def initials_of(name: str) -> str:
+    """Two letters for a placeholder mark: "École du Goût" → "ÉG"."""
+    words = [w for w in name.replace("Prof.", "").split() if w[:1].isalnum()]
+    capitalised = [w for w in words if w[:1].isupper()]
+    chosen = capitalised if len(capitalised) >= 2 else words
+    return "".join(w[0] for w in chosen[:2]).upper() or name[:1].upper()
+
+
 class Role(models.TextChoices):
     OWNER = "owner", _("Owner")
     MANAGER = "manager", _("Manager")
@@ -84,8 +92,7 @@ class School(models.Model):
 
     @property
     def initials(self) -> str:
-        words = [w for w in self.name.split() if w[:1].isalnum()]
-        return "".join(w[0] for w in words[:2]).upper() or self.name[:1].upper()
+        return initials_of(self.name)
 
 
 class Location(models.Model):
@@ -322,8 +329,7 @@ class Instructor(models.Model):
 
     @property
     def initials(self) -> str:
-        words = [w for w in self.name.split() if w[:1].isalnum()]
-        return "".join(w[0] for w in words[:2]).upper() or self.name[:1].upper()
+        return initials_of(self.name)
 
 
 class InstructorCredential(models.Model):

@@ -7,11 +7,13 @@ from django.db import transaction
 
 from coursemarket.accounts import demo as accounts_demo
 from coursemarket.catalog import demo as catalog_demo
+from coursemarket.schools import demo as schools_demo
 
 # Each capability adds its seeder here, in dependency order. Every seeder is
 # idempotent: running the command twice leaves the same demo.
 SEEDERS = [
     ("accounts", accounts_demo.seed),
+    ("schools", schools_demo.seed),
     ("categories", catalog_demo.seed),
 ]
 
