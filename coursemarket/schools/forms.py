@@ -19,7 +19,7 @@ COLOR_ATTRS = {"pattern": "#[0-9a-fA-F]{6}", "placeholder": "#4338ca", "maxlengt
 
 
 class LanguagesField(forms.MultipleChoiceField):
-    widget = forms.CheckboxSelectMultiple(attrs={"class": "checkbox-grid"})
+    widget = forms.CheckboxSelectMultiple(attrs={"data-checkbox-grid": ""})
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
