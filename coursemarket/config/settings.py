@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "coursemarket.accounts",
     "coursemarket.schools",
     "coursemarket.catalog",
+    "coursemarket.bookings",
 ]
 
 MIDDLEWARE = [
@@ -129,9 +130,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # Tests use a file too (never :memory:), so that worker processes and
     # concurrency tests share the database the test writes.
-    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_SQLITE_NAME") or str(VAR_DIR / "test.sqlite3")}
+    # Each test run gets its own file (by process id), so two suites running at
+    # once on one machine never share or delete each other's database.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.environ.get("TEST_SQLITE_NAME") or str(VAR_DIR / f"test-{os.getpid()}.sqlite3")
+    }
 else:
     DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
     DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DB_CONN_MAX_AGE", "60"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -13,6 +13,9 @@ PeriodicJob = tuple[str, Task, timedelta]
 
 
 def periodic_jobs() -> list[PeriodicJob]:
+    from coursemarket.bookings import tasks as booking_tasks
+
     return [
         ("core.prune_finished_tasks", core_tasks.prune_finished_tasks, timedelta(hours=6)),
+        ("bookings.expire_holds", booking_tasks.expire_holds, timedelta(minutes=1)),
     ]

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
+
+
+def new_reference() -> str:
+    return "CM-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+
+
+class BookingState(models.TextChoices):
+    HELD = "held", _("Seats held")
+    PENDING_PAYMENT = "pending_payment", _("Awaiting payment")
+    CONFIRMED = "confirmed", _("Confirmed")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+    REFUNDED = "refunded", _("Refunded")
+    EXPIRED = "expired", _("Expired")
+    WAITLISTED = "waitlisted", _("On the waitlist")
+    OFFERED = "offered", _("Seat offered")
+
+
+# States whose seats count against the session's capacity (Session.seats_taken).
+SEAT_TAKING_STATES = frozenset(
+    {BookingState.HELD, BookingState.PENDING_PAYMENT, BookingState.CONFIRMED, BookingState.COMPLETED,
+     BookingState.OFFERED}
+)  # fmt: skip
+
+# The only moves a booking can make; services refuse anything else.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    BookingState.HELD: frozenset(
+        {BookingState.PENDING_PAYMENT, BookingState.CONFIRMED, BookingState.EXPIRED, BookingState.CANCELLED}
+    ),
+    BookingState.PENDING_PAYMENT: frozenset({BookingState.CONFIRMED, BookingState.EXPIRED, BookingState.CANCELLED}),
+    BookingState.CONFIRMED: frozenset({BookingState.COMPLETED, BookingState.CANCELLED, BookingState.REFUNDED}),
+    BookingState.COMPLETED: frozenset(),
+    BookingState.CANCELLED: frozenset(),
+    BookingState.REFUNDED: frozenset(),
+    BookingState.EXPIRED: frozenset(),
+    BookingState.WAITLISTED: frozenset({BookingState.OFFERED, BookingState.CANCELLED}),
+    BookingState.OFFERED: frozenset({BookingState.HELD, BookingState.EXPIRED, BookingState.CANCELLED}),
+}
+
+
+class Booking(models.Model):
+    """A student's seats on a session, from hold to completion (or waitlist)."""
+
+    reference = models.CharField(_("reference"), max_length=12, unique=True, default=new_reference, editable=False)
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("student"), on_delete=models.PROTECT, related_name="bookings"
+    )
+    session = models.ForeignKey(
+        "catalog.Session", verbose_name=_("session"), on_delete=models.PROTECT, related_name="bookings"
+    )
+    seats = models.PositiveSmallIntegerField(_("seats"))
+    attendees = models.JSONField(_("attendee names"), default=list, blank=True)
+    state = models.CharField(_("state"), max_length=20, choices=BookingState.choices, db_index=True)
+    # Our own idempotency key: the same checkout submitted twice finds this row.
+    request_key = models.CharField(_("request key"), max_length=64)
+    hold_expires_at = models.DateTimeField(_("hold expires at"), null=True, blank=True, db_index=True)
+    offer_expires_at = models.DateTimeField(_("offer expires at"), null=True, blank=True, db_index=True)
+    unit_price = models.DecimalField(_("price per seat"), max_digits=10, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    total = models.DecimalField(_("total"), max_digits=12, decimal_places=2)
+    refunded_amount = models.DecimalField(_("refunded"), max_digits=12, decimal_places=2, default=0)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["student", "request_key"], name="one_booking_per_checkout_request"),
+            models.CheckConstraint(condition=Q(seats__gte=1), name="booking_at_least_one_seat"),
+        ]
+        indexes = [
+            models.Index(fields=["session", "state"]),
+            models.Index(fields=["state", "hold_expires_at"]),
+            models.Index(fields=["session", "state", "created_at"], name="bookings_waitlist_order"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def takes_seats(self) -> bool:
+        return self.state in SEAT_TAKING_STATES

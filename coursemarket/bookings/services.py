@@ -1,0 +1,178 @@
+"""Booking writes. The seat counter (Session.seats_taken) only ever moves by a
+conditional UPDATE whose row count is checked, inside the transaction that
+changes the booking's state — so two requests can never both take the last
+seat, on SQLite (writers serialise) or PostgreSQL (the UPDATE row-locks and
+re-checks its WHERE clause)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coursemarket.audit.services import audit_record
+from coursemarket.catalog.models import CourseStatus, Session, SessionStatus
+from coursemarket.core.money import quantize
+
+from .models import SEAT_TAKING_STATES, TRANSITIONS, Booking, BookingState
+
+MAX_SEATS_PER_BOOKING = 10
+
+
+def hold_minutes() -> int:
+    return int(getattr(settings, "BOOKING_HOLD_MINUTES", 15))
+
+
+class InvalidTransitionError(ValidationError):
+    pass
+
+
+def field_error(field: str, message: str, code: str) -> ValidationError:
+    """A ValidationError on one form field that keeps its code."""
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
+def take_seats(*, session_id: int, seats: int) -> bool:
+    """Add `seats` to the session's taken seats if they fit; False if not."""
+    updated = Session.objects.filter(
+        pk=session_id, status=SessionStatus.SCHEDULED, seats_taken__lte=F("capacity") - seats
+    ).update(seats_taken=F("seats_taken") + seats)
+    return updated == 1
+
+
+def release_seats(*, session_id: int, seats: int) -> None:
+    Session.objects.filter(pk=session_id, seats_taken__gte=seats).update(seats_taken=F("seats_taken") - seats)
+
+
+def transition(*, booking: Booking, to: str, **fields: Any) -> Booking:
+    """Move `booking` to state `to` if it is still in the state we read and the
+    move is allowed; refuse otherwise. Returns the booking as updated."""
+    if to not in TRANSITIONS[booking.state]:
+        raise InvalidTransitionError(
+            _("A booking that is “%(state)s” cannot become “%(target)s”.")
+            % {"state": booking.get_state_display(), "target": BookingState(to).label},
+            code="invalid_transition",
+        )
+    updated = Booking.objects.filter(pk=booking.pk, state=booking.state).update(state=to, **fields)
+    if updated != 1:
+        raise InvalidTransitionError(_("This booking was changed meanwhile; reload and try again."), code="stale")
+    before = booking.state
+    booking.state = to
+    for key, value in fields.items():
+        setattr(booking, key, value)
+    if (before in SEAT_TAKING_STATES) and (to not in SEAT_TAKING_STATES):
+        release_seats(session_id=booking.session_id, seats=booking.seats)
+    return booking
+
+
+@dataclass(frozen=True)
+class HoldRequest:
+    session_id: int
+    seats: int
+    attendees: list[str]
+    request_key: str
+
+
+def _check_request(request: HoldRequest, session: Session | None, now: datetime) -> Session:
+    if request.seats < 1:
+        raise field_error("seats", _("Book at least one seat."), "too_few")
+    if request.seats > MAX_SEATS_PER_BOOKING:
+        raise field_error(
+            "seats", _("You can book at most %(max)d seats at once.") % {"max": MAX_SEATS_PER_BOOKING}, "too_many"
+        )
+    if request.seats > 1:
+        names = [name.strip() for name in request.attendees]
+        if len(names) != request.seats or not all(names) or any(len(name) > 100 for name in names):
+            raise field_error("attendees", _("Give the name of each person attending."), "attendees")
+    if not request.request_key or len(request.request_key) > 64:
+        raise ValidationError(_("This form has expired; reload the page and try again."), code="no_key")
+    if session is None or session.course.status != CourseStatus.PUBLISHED:
+        raise ValidationError(_("This session does not exist."), code="no_session")
+    if session.status != SessionStatus.SCHEDULED:
+        raise ValidationError(_("This session was cancelled."), code="cancelled")
+    deadline = session.booking_deadline or session.starts_at
+    if now >= deadline:
+        raise ValidationError(_("Bookings for this session have closed."), code="closed")
+    return session
+
+
+def booking_hold(*, student: Any, request: HoldRequest, now: datetime | None = None) -> Booking:
+    """Hold seats for `student` while they check out. Submitting the same
+    request twice (same key) returns the first booking and takes no more seats."""
+    now = now or timezone.now()
+    existing = Booking.objects.filter(student=student, request_key=request.request_key).first()
+    if existing is not None:
+        return existing
+    session = Session.objects.select_related("course").filter(pk=request.session_id).first()
+    session = _check_request(request, session, now)
+    price = session.price
+    if price is None:
+        raise ValidationError(_("This session has no price yet."), code="no_price")
+    try:
+        with transaction.atomic():
+            if not take_seats(session_id=session.pk, seats=request.seats):
+                left = Session.objects.values_list("capacity", "seats_taken").get(pk=session.pk)
+                message = _("Only %(left)d seats are left.") % {"left": max(left[0] - left[1], 0)}
+                raise field_error("seats", message, "full")
+            booking = Booking.objects.create(
+                student=student,
+                session=session,
+                seats=request.seats,
+                attendees=[name.strip() for name in request.attendees][: request.seats],
+                state=BookingState.HELD,
+                request_key=request.request_key,
+                hold_expires_at=now + timedelta(minutes=hold_minutes()),
+                unit_price=price,
+                currency=session.course.currency,
+                total=quantize(Decimal(price) * request.seats, session.course.currency),
+            )
+            audit_record(
+                actor=student, action="booking.held", target=booking, school_id=session.school_id,
+                changes={"seats": request.seats, "session": session.pk},
+            )  # fmt: skip
+    except IntegrityError:
+        # The same request won a race in another process: answer with its booking.
+        return Booking.objects.get(student=student, request_key=request.request_key)
+    return booking
+
+
+@transaction.atomic
+def booking_confirm_free(*, student: Any, booking: Booking) -> Booking:
+    """A free booking needs no payment: the hold becomes a confirmed booking."""
+    booking = Booking.objects.select_for_update().get(pk=booking.pk, student=student)
+    if booking.total != 0:
+        raise ValidationError(_("This booking must be paid."), code="not_free")
+    if booking.state == BookingState.CONFIRMED:
+        return booking
+    if booking.state == BookingState.HELD and booking.hold_expires_at and booking.hold_expires_at <= timezone.now():
+        expire_booking(booking=booking)
+        raise ValidationError(_("Your hold expired; the seats were released."), code="expired")
+    transition(booking=booking, to=BookingState.CONFIRMED, confirmed_at=timezone.now(), hold_expires_at=None)
+    audit_record(actor=student, action="booking.confirmed", target=booking, school_id=booking.session.school_id)
+    return booking
+
+
+def expire_booking(*, booking: Booking) -> bool:
+    """Expire a hold whose time ran out, releasing its seats exactly once."""
+    try:
+        with transaction.atomic():
+            transition(booking=booking, to=BookingState.EXPIRED, hold_expires_at=None)
+            audit_record(actor=None, action="booking.expired", target=booking, school_id=booking.session.school_id)
+    except InvalidTransitionError:
+        return False
+    return True
+
+
+def expire_due_holds(*, now: datetime | None = None, limit: int = 500) -> int:
+    """Expire every hold past its time (the worker runs this every minute)."""
+    now = now or timezone.now()
+    due = Booking.objects.filter(state=BookingState.HELD, hold_expires_at__lte=now).select_related("session")[:limit]
+    return sum(1 for booking in due if expire_booking(booking=booking))
