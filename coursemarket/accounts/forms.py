@@ -37,7 +37,7 @@ class ProfileForm(forms.Form):
         label=_("Display name"),
         max_length=80,
         help_text=_("Shown on your reviews and to the schools you book with."),
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        widget=forms.TextInput(attrs={"autocomplete": "name", "dir": "auto"}),
         error_messages={"required": _("Please enter the name you want others to see.")},
     )
     avatar = forms.FileField(
@@ -52,13 +52,13 @@ class ProfileForm(forms.Form):
         max_length=600,
         required=False,
         help_text=_("A few sentences for your teachers: what you do, what you want to learn and why."),
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"}),
     )
     city = forms.CharField(
         label=_("City"),
         max_length=120,
         required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
+        widget=forms.TextInput(attrs={"autocomplete": "address-level2", "dir": "auto"}),
     )
     languages_spoken = forms.MultipleChoiceField(
         label=_("Languages you speak"),
