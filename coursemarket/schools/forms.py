@@ -191,6 +191,9 @@ class InvitationForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "off", "placeholder": "name@example.com"}),
     )
     role = forms.ChoiceField(label=_("Role"))
+    # Set when inviting the person behind an existing instructor profile: their
+    # account is linked to it on acceptance.
+    instructor_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, roles: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -274,3 +274,36 @@ def test_nav_links_appear_for_signed_in_users(client):
     client.force_login(UserFactory())
     html = client.get(reverse("schools:school_list")).content.decode()
     assert reverse("schools:my_schools") in html
+
+
+def test_inviting_the_person_behind_a_profile_links_it_on_acceptance(client):
+    school = SchoolFactory()
+    owner = staff(school).user
+    profile = InstructorFactory(school=school)
+    client.force_login(owner)
+    edit = client.get(reverse("schools:instructor_edit", kwargs={"slug": school.slug, "instructor_id": profile.pk}))
+    assert "Let them edit this profile" in edit.content.decode()
+    response = client.post(
+        reverse("schools:invite", kwargs={"slug": school.slug}),
+        {"email": "lucia@example.com", "role": "instructor", "instructor_id": profile.pk},
+    )
+    assert response.status_code == 302
+    invitation = Invitation.objects.get(email="lucia@example.com")
+    assert invitation.instructor == profile
+    lucia = UserFactory(email="lucia@example.com")
+    client.force_login(lucia)
+    client.post(reverse("schools:invitation_answer", kwargs={"token": invitation.token}), {"answer": "accept"})
+    profile.refresh_from_db()
+    assert profile.user == lucia
+
+
+def test_inviting_for_another_schools_profile_is_not_found(client):
+    school = SchoolFactory()
+    client.force_login(staff(school).user)
+    foreign = InstructorFactory()
+    response = client.post(
+        reverse("schools:invite", kwargs={"slug": school.slug}),
+        {"email": "x@example.com", "role": "instructor", "instructor_id": foreign.pk},
+    )
+    assert response.status_code == 404
+    assert not Invitation.objects.exists()

@@ -56,12 +56,15 @@ def members(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
 def invite(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
     form = InvitationForm(request.POST, roles=roles_inviter_may_grant(access.role))
     if form.is_valid():
+        profile_id = form.cleaned_data.get("instructor_id")
+        profile = selectors.school_instructor(school=access.school, instructor_id=profile_id) if profile_id else None
         try:
             invitation = services.invitation_create(
                 actor=request.user,
                 school=access.school,
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
+                instructor=profile,
             )
         except ValidationError as exc:
             attach_errors(form, exc)
