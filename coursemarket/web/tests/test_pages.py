@@ -96,10 +96,33 @@ def test_forms_render_inline_errors_tied_to_their_field():
 def test_seed_demo_is_idempotent():
     from django.core.management import call_command
 
+    from datetime import timedelta
+
+    from django.db.models import F
+    from django.utils import timezone
+
     from coursemarket.accounts.models import User
+    from coursemarket.catalog.models import Course, CourseStatus, CourseTranslation, Session
 
     call_command("seed_demo", verbosity=0)
     first = User.objects.count()
+    courses = Course.objects.count()
     call_command("seed_demo", verbosity=0)
     assert User.objects.count() == first >= 4
+    assert Course.objects.count() == courses
     assert User.objects.filter(is_staff=True, email="operator@coursemarket.test").exists()
+    # A living catalog: 150+ published courses across the tree, sessions over the next 90 days,
+    # some full, some online, several currencies, some translated.
+    published = Course.objects.filter(status=CourseStatus.PUBLISHED)
+    assert published.count() >= 150
+    assert published.values("category__parent").distinct().count() >= 8
+    assert Course.objects.filter(status=CourseStatus.DRAFT).exists()
+    assert published.values("currency").distinct().count() >= 4
+    assert CourseTranslation.objects.exclude(language="en").values("course").distinct().count() >= 20
+    now = timezone.now()
+    upcoming = Session.objects.filter(course__in=published, starts_at__gt=now)
+    assert upcoming.count() >= 300
+    assert not upcoming.filter(starts_at__gt=now + timedelta(days=91)).exists()
+    assert upcoming.filter(is_online=True).exists() and upcoming.filter(is_online=False).exists()
+    assert upcoming.filter(seats_taken=F("capacity")).exists()
+    assert upcoming.filter(seats_taken__lt=F("capacity")).count() > upcoming.count() // 2

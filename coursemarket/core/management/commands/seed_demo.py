@@ -7,6 +7,7 @@ from django.db import transaction
 
 from coursemarket.accounts import demo as accounts_demo
 from coursemarket.catalog import demo as catalog_demo
+from coursemarket.catalog import demo_courses
 from coursemarket.schools import demo as schools_demo
 
 # Each capability adds its seeder here, in dependency order. Every seeder is
@@ -15,6 +16,7 @@ SEEDERS = [
     ("accounts", accounts_demo.seed),
     ("schools", schools_demo.seed),
     ("categories", catalog_demo.seed),
+    ("courses", demo_courses.seed),
 ]
 
 
