@@ -94,10 +94,9 @@ def test_forms_render_inline_errors_tied_to_their_field():
 
 
 def test_seed_demo_is_idempotent():
-    from django.core.management import call_command
-
     from datetime import timedelta
 
+    from django.core.management import call_command
     from django.db.models import F
     from django.utils import timezone
 
