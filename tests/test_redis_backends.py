@@ -4,15 +4,16 @@ Redis — the same code, only configuration changes. Needs a Redis server
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from asgiref.sync import async_to_sync
 from django.conf import settings
 from django.db import connection
 
@@ -61,7 +62,10 @@ def test_channel_layer_delivers_through_redis(settings, redis_url):
         await layer.send(channel, {"type": "booking.updated", "reference": "CM-7Q4K2"})
         return await layer.receive(channel)
 
-    assert async_to_sync(round_trip)() == {"type": "booking.updated", "reference": "CM-7Q4K2"}
+    # A thread of its own: Playwright's sync API may keep an event loop running in this one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        received = pool.submit(asyncio.run, round_trip()).result(timeout=30)
+    assert received == {"type": "booking.updated", "reference": "CM-7Q4K2"}
 
 
 def _database_url() -> str:

@@ -51,12 +51,12 @@ def two_app_processes(transactional_db, redis_url) -> Iterator[list[str]]:  # no
     urls = [f"http://127.0.0.1:{port}" for port in ports]
     try:
         for url in urls:
-            deadline = time.monotonic() + 30
+            deadline = time.monotonic() + 60
             while True:
                 try:
-                    requests.get(url + "/healthz", timeout=2)
+                    requests.get(url + "/healthz", timeout=10)
                     break
-                except requests.ConnectionError:
+                except (requests.ConnectionError, requests.Timeout):
                     if time.monotonic() > deadline:
                         raise
                     time.sleep(0.2)
