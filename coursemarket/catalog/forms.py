@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import DeliveryMode, Level, teaching_language_choices
@@ -11,7 +14,23 @@ SORT_CHOICES = [
     ("price", _("Price: low to high")),
     ("-price", _("Price: high to low")),
     ("newest", _("Newest")),
+    ("rating", _("Best rated")),
 ]
+
+
+def _online_words() -> set[str]:
+    """ "online" as a visitor may type it in any of our languages ("en ligne", "عبر الإنترنت"…)."""
+    words = {"online"}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            words.add(gettext("Online").casefold())
+            words.add(gettext("online").casefold())
+    return words
+
+
+def normalise_city(city: str) -> str:
+    city = " ".join(city.split())
+    return "online" if city.casefold() in _online_words() else city
 
 
 class ListingForm(forms.Form):
@@ -56,7 +75,7 @@ class ListingForm(forms.Form):
         return ListingFilters(
             q=(data.get("q") or "").strip(),
             category=data.get("category") or "",
-            city=(data.get("city") or "").strip(),
+            city=normalise_city(data.get("city") or ""),
             mode=data.get("mode") or "",
             level=data.get("level") or "",
             language=data.get("language") or "",

@@ -3,6 +3,8 @@ sanitiser: scripts, event handlers and javascript: links never survive)."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import markdown as md
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -10,6 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "h3", "h4", "blockquote", "code", "pre", "hr"}
 
 
+@lru_cache(maxsize=512)  # a pure function of the text; course pages render the same texts again and again
 def render_markdown(text: str) -> SafeString:
     html = md.markdown(text or "", extensions=["sane_lists"], output_format="html")
     clean = nh3.clean(

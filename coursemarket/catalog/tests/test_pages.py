@@ -129,6 +129,8 @@ def test_listing_filters_by_category_city_mode_price_level_language_dates_and_se
     assert listing_ids(client, "category=spanish") == ["madrid", "online"]
     assert listing_ids(client, "category=languages") == ["madrid", "online"]  # a parent includes its children
     assert listing_ids(client, "city=online") == ["online"]
+    assert listing_ids(client, "city=En+ligne") == ["online"]  # "online" typed in a visitor's own language
+    assert listing_ids(client, "city=%D8%B9%D8%A8%D8%B1+%D8%A7%D9%84%D8%A5%D9%86%D8%AA%D8%B1%D9%86%D8%AA") == ["online"]
     assert listing_ids(client, "city=madrid") == ["full", "madrid"]
     assert listing_ids(client, "mode=online") == ["online"]
     assert listing_ids(client, "price_min=60&price_max=200") == ["madrid"]
