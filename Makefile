@@ -13,13 +13,14 @@ PO_FILES := $(shell find coursemarket -name '*.po' 2>/dev/null)
 MANAGE := $(PY) manage.py
 PG_URL ?= $(or $(TEST_POSTGRES_URL),postgres://postgres@127.0.0.1:5432/coursemarket)
 
-.PHONY: help setup run dev worker test lint typecheck checks test-sqlite test-postgres test-browser messages lock clean
+.PHONY: help setup run dev worker test lint typecheck checks test-sqlite test-postgres test-browser messages lock clean bench-catalog
 
 help:
 	@echo "make run    - set up and serve the demo on http://127.0.0.1:$(PORT)"
 	@echo "make test   - set up and run every check (lint, types, migrations, deploy check, SQLite, PostgreSQL, browser)"
 	@echo "make dev    - like run, with DEBUG and auto-reload"
 	@echo "make messages - extract translatable strings into every app's catalogs"
+	@echo "make bench-catalog - load 10,000 courses / 50,000 sessions, measure the course page and listing (SQLite, PostgreSQL)"
 
 $(STAMP): requirements/base.txt requirements/dev.txt
 	@test -n "$(BOOT_PY)" || { echo "Python 3.12 or newer is needed (pyenv: 'pyenv install 3.12.1')"; exit 1; }
@@ -77,6 +78,10 @@ test: lint typecheck checks test-sqlite test-postgres
 messages: $(STAMP)
 	@for app in coursemarket/*/; do if [ -d "$$app/locale" ]; then (cd $$app && ../../$(VENV)/bin/django-admin makemessages -a --no-location --no-obsolete -v0 --ignore 'tests/*'); fi; done
 	@echo "catalogs updated; translate the new entries, then 'make test' checks them"
+
+bench-catalog: setup
+	@command -v hey >/dev/null || apt-get install -y hey || { apt-get update && apt-get install -y hey; }
+	$(PY) -m bench.catalog $(BENCH_ARGS)
 
 lock:
 	uv pip compile --python-version 3.12 -q requirements/base.in -o requirements/base.txt

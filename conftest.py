@@ -41,6 +41,17 @@ def _media_root(settings, tmp_path: Path) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Every test starts in English: a language activated by an earlier test in
+    the same worker (a request, a rendered email) must not leak into the next."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
     """Every test starts with an empty cache (cached reads never leak between tests)."""
     from django.core.cache import cache
@@ -97,3 +108,55 @@ def page(request, browser, live_server):  # type: ignore[no-untyped-def]
         page.screenshot(path=str(ARTIFACTS / f"{stem}.png"), full_page=True)
         (ARTIFACTS / f"{stem}.html").write_text(page.content(), encoding="utf-8")
     context.close()
+
+
+@pytest.fixture(scope="session")
+def localstripe_server() -> Iterator[str]:
+    """A localstripe (fake Stripe API + stand-in Stripe.js) on a free loopback
+    port, one per test process (so xdist workers never share its state)."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    binary = Path(sys.executable).with_name("localstripe")
+    for _attempt in range(3):  # a port taken between probe and bind: try another
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        process = subprocess.Popen(
+            [str(binary), "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60  # a busy machine starts it slowly
+        while process.poll() is None and time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"{base}/js.stripe.com/v3/", timeout=1).close()  # noqa: S310 - our own http URL
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            process.kill()
+            process.wait()
+            continue
+        break
+    else:
+        pytest.fail("localstripe did not start")
+    yield base
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def localstripe(localstripe_server: str, settings) -> str:  # type: ignore[no-untyped-def]
+    """Point the Stripe SDK at this process's localstripe for one test, emptied
+    first so that no test sees another's payment intents or webhooks."""
+    import urllib.request
+
+    request = urllib.request.Request(f"{localstripe_server}/_config/data", method="DELETE")  # noqa: S310 - loopback
+    urllib.request.urlopen(request, timeout=10).close()  # noqa: S310 - our own loopback server
+    settings.STRIPE_API_BASE = localstripe_server
+    settings.STRIPE_SECRET_KEY = "sk_test_coursemarket_tests"
+    settings.STRIPE_WEBHOOK_SECRET = "whsec_coursemarket_tests"
+    return localstripe_server

@@ -86,6 +86,8 @@ def _accounts_export(user: User) -> dict[str, Any]:
 
 def export_user_data(*, user: User) -> dict[str, Any]:
     """A JSON-ready document of everything held about `user`, section by app."""
+    from coursemarket.bookings import privacy as bookings_privacy
+    from coursemarket.reviews import privacy as reviews_privacy
     from coursemarket.schools import privacy as schools_privacy
 
     return {
@@ -94,17 +96,23 @@ def export_user_data(*, user: User) -> dict[str, Any]:
         "exported_at": timezone.now().isoformat(),
         **_accounts_export(user),
         "schools": schools_privacy.export_user_data(user=user),
+        "bookings": bookings_privacy.export_user_data(user=user),
+        "reviews": reviews_privacy.export_user_data(user=user),
     }
 
 
 def erasure_blockers(*, user: User) -> list[str]:
     """Translated reasons why the account cannot be deleted yet (empty: it can)."""
+    from coursemarket.bookings import privacy as bookings_privacy
+    from coursemarket.reviews import privacy as reviews_privacy
     from coursemarket.schools import privacy as schools_privacy
 
     reasons: list[str] = []
     if user.is_staff:
         reasons.append(_("This is an operator account. Another operator must remove its access first."))
     reasons.extend(schools_privacy.erasure_blockers(user=user))
+    reasons.extend(bookings_privacy.erasure_blockers(user=user))
+    reasons.extend(reviews_privacy.erasure_blockers(user=user))
     return reasons
 
 
@@ -160,9 +168,13 @@ def erase_user_data(*, user: User) -> None:
     membership's str() names its user) no longer carries the person's name.
     The other apps get a copy that still knows the old address, to find what
     was addressed to it (invitations); the verified addresses go last."""
+    from coursemarket.bookings import privacy as bookings_privacy
+    from coursemarket.reviews import privacy as reviews_privacy
     from coursemarket.schools import privacy as schools_privacy
 
     as_it_was = copy.copy(user)
     _anonymise_user_row(user)
     schools_privacy.erase_user_data(user=as_it_was)
+    bookings_privacy.erase_user_data(user=as_it_was)
+    reviews_privacy.erase_user_data(user=as_it_was)
     _erase_accounts_rows(user)

@@ -27,6 +27,11 @@ class BookingState(models.TextChoices):
     OFFERED = "offered", _("Seat offered")
 
 
+class CancelledBy(models.TextChoices):
+    STUDENT = "student", _("the student")
+    SCHOOL = "school", _("the school")
+
+
 # States whose seats count against the session's capacity (Session.seats_taken).
 SEAT_TAKING_STATES = frozenset(
     {BookingState.HELD, BookingState.PENDING_PAYMENT, BookingState.CONFIRMED, BookingState.COMPLETED,
@@ -74,6 +79,9 @@ class Booking(models.Model):
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
+    cancelled_by = models.CharField(_("cancelled by"), max_length=10, choices=CancelledBy.choices, blank=True)
+    attended_at = models.DateTimeField(_("attendance marked at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("booking")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -12,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from coursemarket.scheduling.editor import override_reason, repeat_step
 from coursemarket.schools.permissions import Perm
 from coursemarket.schools.selectors import SchoolAccess
 from coursemarket.schools.views._base import attach_errors, render_dashboard, staff_view
@@ -206,9 +209,12 @@ def _session_form_page(
         meeting_initial = _meeting_initial(session)
     form = SessionForm(request.POST or None, school=access.school, initial=initial)
     meetings = MeetingFormSet(request.POST or None, prefix="meetings", initial=meeting_initial)
-    if request.method == "POST" and form.is_valid() and meetings.is_valid():
+    meetings, schedule = repeat_step(
+        request, school=access.school, session=session, meetings=meetings, formset_class=MeetingFormSet
+    )
+    if request.method == "POST" and not schedule["previewing"] and form.is_valid() and meetings.is_valid():
         try:
-            data = session_input(form, meetings)
+            data = replace(session_input(form, meetings), conflict_override=override_reason(request))
             if session is None:
                 services.session_create(actor=request.user, course=course, data=data)
                 messages.success(request, _("Session added."))
@@ -217,13 +223,14 @@ def _session_form_page(
                 messages.success(request, _("Session updated."))
         except ValidationError as exc:
             attach_errors(form, exc)
+            schedule["conflicts"] = getattr(exc, "conflicts", None)
         else:
             return redirect("catalog:dashboard_course_edit", slug=access.school.slug, course_id=course.pk)
     return render_dashboard(
         request,
         access,
         "catalog/dashboard/session_form.html",
-        {"course": course, "session": session, "form": form, "meetings": meetings},
+        {"course": course, "session": session, "form": form, "meetings": meetings, **schedule},
         section="courses",
         status=400 if form.errors or meetings.total_error_count() else 200,
     )

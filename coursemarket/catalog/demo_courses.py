@@ -4202,6 +4202,8 @@ def _create_sessions(
             instructors=_instructors(plan, course, rng),
             price_override=price_override,
             booking_deadline_local=deadline,
+            # Random demo plans may double-book; the owner's override is audited like a real one.
+            conflict_override="Demo schedule",
         )
         sessions.append(services.session_create(actor=plan.owner, course=course, data=data))
     return sessions

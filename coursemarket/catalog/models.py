@@ -281,6 +281,8 @@ class Session(models.Model):
         indexes = [
             models.Index(fields=["course", "status", "starts_at"]),
             models.Index(fields=["status", "starts_at"]),
+            # Which locations (cities) have upcoming sessions: one probe each.
+            models.Index(fields=["location", "status", "starts_at"], name="session_location_upcoming_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(seats_taken__lte=F("capacity")), name="session_never_oversold"),

@@ -14,9 +14,12 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquer
 from django.http import Http404
 from django.utils import timezone, translation
 
+from coursemarket.schools.models import Location
+
 from .models import Category, Course, CourseStatus, CourseTranslation, Meeting, Session, SessionStatus
 
 CATEGORY_CACHE_SECONDS = 300
+CITIES_CACHE_SECONDS = 120
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,7 @@ SORTS = {
     "price": ("price", "next_start"),
     "-price": ("-price", "next_start"),
     "newest": ("-published_at", "-id"),
+    "rating": ("-rating_average", "-rating_count"),
 }
 
 
@@ -140,7 +144,9 @@ def course_listing(filters: ListingFilters) -> QuerySet[Course]:
     if filters.city == "online":
         sessions = sessions.filter(is_online=True)
     elif filters.city:
-        sessions = sessions.filter(location__city__iexact=filters.city)
+        # The city's locations as one uncorrelated subquery (computed once),
+        # not a join repeated for every candidate course.
+        sessions = sessions.filter(location__in=Location.objects.filter(city__iexact=filters.city).values("pk"))
     if filters.date_from:
         sessions = sessions.filter(starts_at__gte=timezone.make_aware(datetime.combine(filters.date_from, time.min)))
     if filters.date_to:
@@ -152,6 +158,8 @@ def course_listing(filters: ListingFilters) -> QuerySet[Course]:
 
     courses = Course.objects.filter(status=CourseStatus.PUBLISHED).select_related("school")
     courses = courses.annotate(next_start=Subquery(sessions.order_by("starts_at").values("starts_at")[:1]))
+    # The published-review summary (reviews.RatingSummary), one LEFT JOIN.
+    courses = courses.annotate(rating_average=F("rating_summary__average"), rating_count=F("rating_summary__count"))
     session_filtered = filters.city or filters.date_from or filters.date_to or filters.has_seats
     if session_filtered:
         courses = courses.filter(next_start__isnull=False)
@@ -253,15 +261,18 @@ def new_courses(*, limit: int = 8) -> list[Course]:
 
 
 def cities_with_sessions(*, limit: int = 40) -> list[str]:
-    now = timezone.now()
-    rows = (
-        _upcoming_sessions(now)
-        .filter(location__isnull=False)
-        .values_list("location__city", flat=True)
-        .distinct()
-        .order_by("location__city")[:limit]
-    )
-    return list(rows)
+    """Cities with an upcoming session, cached briefly: the list only feeds
+    suggestions and the home page's city picker, on every listing request.
+    One index probe per location (session_location_upcoming_idx), not a scan
+    of every upcoming session."""
+    key = f"catalog:cities:{limit}"
+    cities: list[str] | None = cache.get(key)
+    if cities is None:
+        upcoming = _upcoming_sessions(timezone.now()).filter(location=OuterRef("pk"))
+        rows = Location.objects.filter(Exists(upcoming)).values_list("city", flat=True).distinct().order_by("city")
+        cities = list(rows[:limit])
+        cache.set(key, cities, CITIES_CACHE_SECONDS)
+    return cities
 
 
 def upcoming_sessions_in_city(*, city: str, limit: int = 6) -> list[Session]:

@@ -112,4 +112,7 @@ def course_json_ld(*, course: Course, sessions: list[Session], url: str, request
         }
     if course.delivery_mode == DeliveryMode.ONLINE:
         data["availableLanguage"] = course.teaching_language
+    from coursemarket.reviews.seo import rating_json_ld  # aggregateRating + review, when there are reviews
+
+    data.update(rating_json_ld(course=course))
     return mark_safe(json.dumps(data, ensure_ascii=False).translate(_JSON_ESCAPES))  # noqa: S308 - JSON with <>& escaped

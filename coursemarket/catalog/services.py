@@ -17,6 +17,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from coursemarket.audit.services import audit_record, changes_between
+from coursemarket.scheduling.conflicts import schedule_check
+from coursemarket.scheduling.services import meetings_sync
 from coursemarket.schools.models import Instructor, Location, Room, School
 from coursemarket.schools.permissions import Perm
 from coursemarket.schools.selectors import user_can
@@ -244,6 +246,7 @@ class SessionInput:
     instructors: tuple[Instructor, ...] = ()
     price_override: Decimal | None = None
     booking_deadline_local: datetime | None = None
+    conflict_override: str = ""  # an owner's reason to schedule over a clash (audited)
 
 
 def _validated_meetings(course: Course, data: SessionInput) -> list[tuple[datetime, datetime]]:
@@ -345,6 +348,7 @@ def session_create(*, actor: Any, course: Course, data: SessionInput) -> Session
     session.save()
     session.instructors.set(data.instructors)
     Meeting.objects.bulk_create(Meeting(session=session, starts_at=s, ends_at=e) for s, e in meetings)
+    schedule_check(actor=actor, session=session, slots=meetings, override_reason=data.conflict_override)
     audit_record(
         actor=actor,
         action="session.created",
@@ -374,8 +378,8 @@ def session_update(*, actor: Any, session: Session, data: SessionInput) -> Sessi
     _apply(session, data, meetings)
     session.save()
     session.instructors.set(data.instructors)
-    session.meetings.all().delete()
-    Meeting.objects.bulk_create(Meeting(session=session, starts_at=s, ends_at=e) for s, e in meetings)
+    meetings_sync(session=session, slots=meetings)
+    schedule_check(actor=actor, session=session, slots=meetings, override_reason=data.conflict_override)
     audit_record(
         actor=actor,
         action="session.updated",
@@ -388,8 +392,9 @@ def session_update(*, actor: Any, session: Session, data: SessionInput) -> Sessi
 
 @transaction.atomic
 def session_cancel(*, actor: Any, session: Session, reason: str) -> Session:
-    """Cancel a whole session. Its bookings are refunded by the booking
-    services, which call this inside their own cancellation (roadmap 1)."""
+    """Cancel a whole session: every open booking is cancelled, refunded in
+    full and its student told (bookings.services.cancellation), in this
+    transaction."""
     session = Session.objects.select_for_update().select_related("course").get(pk=session.pk)
     _require(actor, session.course.school)
     if session.status != SessionStatus.SCHEDULED:
@@ -406,4 +411,7 @@ def session_cancel(*, actor: Any, session: Session, reason: str) -> Session:
         school_id=session.school_id,
         changes={"reason": session.cancelled_reason},
     )
+    from coursemarket.bookings.services.cancellation import session_bookings_cancel
+
+    session_bookings_cancel(actor=actor, session=session, reason=session.cancelled_reason)
     return session

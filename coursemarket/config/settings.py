@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "coursemarket.schools",
     "coursemarket.catalog",
     "coursemarket.bookings",
+    "coursemarket.scheduling",
+    "coursemarket.reviews",
+    "coursemarket.payments",
 ]
 
 MIDDLEWARE = [
@@ -247,6 +250,11 @@ USE_TZ = True
 TIME_ZONE = "UTC"
 DEFAULT_CURRENCY = os.environ.get("DEFAULT_CURRENCY", "EUR")
 
+# Words that hold a review for an operator instead of publishing it (comma-separated
+# in the environment; the default list is in reviews/moderation.py).
+if os.environ.get("REVIEW_BLOCKLIST"):
+    REVIEW_BLOCKLIST = [w.strip() for w in os.environ["REVIEW_BLOCKLIST"].split(",") if w.strip()]
+
 # --- Content translated by schools (django-parler) -------------------------
 PARLER_DEFAULT_LANGUAGE_CODE = "en"
 PARLER_LANGUAGES = {
@@ -289,6 +297,48 @@ if not EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Coursemarket <no-reply@coursemarket.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- Bookings and payments ------------------------------------------------------
+BOOKING_HOLD_MINUTES = int(os.environ.get("BOOKING_HOLD_MINUTES", "15"))
+BOOKING_OFFER_HOURS = int(os.environ.get("BOOKING_OFFER_HOURS", "24"))
+# Shown in the checkout's breakdown. Included in the school's price, not added
+# on top (see bookings.services.checkout.booking_price_breakdown).
+PLATFORM_FEE_PERCENT = os.environ.get("PLATFORM_FEE_PERCENT", "5")
+BANK_TRANSFER_DAYS = int(os.environ.get("BANK_TRANSFER_DAYS", "5"))
+BANK_TRANSFER_ACCOUNT_HOLDER = os.environ.get("BANK_TRANSFER_ACCOUNT_HOLDER", "Coursemarket Payments")
+BANK_TRANSFER_IBAN = os.environ.get("BANK_TRANSFER_IBAN", "DE89 3704 0044 0532 0130 00")
+BANK_TRANSFER_BIC = os.environ.get("BANK_TRANSFER_BIC", "COBADEFFXXX")
+# Card payments still without a verdict after this long are asked about (a
+# lost webhook still ends confirmed).
+PAYMENT_RECONCILE_AFTER_MINUTES = int(os.environ.get("PAYMENT_RECONCILE_AFTER_MINUTES", "5"))
+# Stripe. Without a STRIPE_SECRET_KEY in the environment, the SDK talks to
+# localstripe on loopback (`make run` starts it); a key from the environment
+# switches to real Stripe unless STRIPE_API_BASE says otherwise.
+_STRIPE_KEY_GIVEN = bool(os.environ.get("STRIPE_SECRET_KEY"))
+STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY") or "sk_test_coursemarket_localstripe"
+STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY") or "pk_test_coursemarket_localstripe"
+STRIPE_API_BASE = (
+    os.environ.get("STRIPE_API_BASE") or ("https://api.stripe.com" if _STRIPE_KEY_GIVEN else "http://127.0.0.1:8420")
+).rstrip("/")
+_REAL_STRIPE = STRIPE_API_BASE == "https://api.stripe.com"
+STRIPE_JS_URL = os.environ.get("STRIPE_JS_URL") or (
+    "https://js.stripe.com/v3/" if _REAL_STRIPE else f"{STRIPE_API_BASE}/js.stripe.com/v3/"
+)
+STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "whsec_coursemarket_localstripe")
+
+
+def _origin(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+# Stripe.js loads from its origin, talks to the API (localstripe's stand-in
+# from the browser, real Stripe.js through its own frames) and shows 3-D
+# Secure in frames.
+_STRIPE_ORIGINS = sorted({_origin(STRIPE_JS_URL), _origin(STRIPE_API_BASE)})
+_STRIPE_FRAMES = ["https://js.stripe.com", "https://hooks.stripe.com"] if _STRIPE_KEY_GIVEN else []
+
 # --- Security ---------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
@@ -301,11 +351,12 @@ MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
 _tile_sources = [os.environ.get("MAP_TILE_ORIGIN", "")] if os.environ.get("MAP_TILE_ORIGIN") else []
 SECURE_CSP = {
     "default-src": [CSP.SELF],
-    "script-src": [CSP.SELF, CSP.NONCE],
+    "script-src": [CSP.SELF, CSP.NONCE, _origin(STRIPE_JS_URL)],
     "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
     "img-src": [CSP.SELF, "data:", "blob:", *_tile_sources],
     "font-src": [CSP.SELF],
-    "connect-src": [CSP.SELF],
+    "connect-src": [CSP.SELF, *_STRIPE_ORIGINS],
+    "frame-src": [CSP.SELF, *_STRIPE_FRAMES],
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
     "base-uri": [CSP.SELF],

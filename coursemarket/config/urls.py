@@ -14,6 +14,8 @@ urlpatterns = [
     path("sitemap.xml", web_views.sitemap_xml, name="sitemap"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    path("calendar/", include("coursemarket.scheduling.feed_urls")),
+    path("payments/", include("coursemarket.payments.urls")),
 ]
 
 # Every page a person reads lives under its language prefix (/en/, /ar/…), so
@@ -25,6 +27,9 @@ urlpatterns += i18n_patterns(
     path("account/", include("coursemarket.accounts.urls")),
     path("", include("coursemarket.schools.urls")),
     path("", include("coursemarket.catalog.urls")),
+    path("", include("coursemarket.reviews.urls")),
+    path("", include("coursemarket.bookings.urls")),
+    path("", include("coursemarket.scheduling.urls")),
     prefix_default_language=True,
 )
 

@@ -28,6 +28,7 @@ SECTIONS = [
     Section("overview", "schools:dashboard", _("Overview"), "grid-1x2", Perm.VIEW_DASHBOARD),
     Section("courses", "catalog:dashboard_courses", _("Courses"), "journal-bookmark", Perm.MANAGE_COURSES),
     Section("bookings", "bookings:dashboard", _("Bookings"), "calendar-check", Perm.MANAGE_BOOKINGS),
+    Section("calendar", "scheduling:calendar", _("Calendar"), "calendar3", Perm.VIEW_DASHBOARD),
     Section("profile", "schools:profile", _("Profile & branding"), "brush", Perm.EDIT_PROFILE),
     Section("locations", "schools:locations", _("Locations & rooms"), "geo-alt", Perm.MANAGE_LOCATIONS),
     Section("instructors", "schools:instructors", _("Instructors"), "person-video3", Perm.MANAGE_INSTRUCTORS),

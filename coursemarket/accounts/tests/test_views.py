@@ -91,10 +91,23 @@ def test_dashboard_query_count_is_pinned(signed_in, user):
     StudentProfile.objects.create(user=user, bio="Hi", city="Oslo", languages_spoken=["no"])
     signed_in.get("/en/account/")  # warm up: session and usersessions rows exist
     # session, user; allauth's activity tracking: savepoint, session row, its user,
-    # update, release; then ours: the profile and the two-factor check.
-    with assert_queries(9):
+    # update, release; then ours: the profile, the two-factor check, the upcoming
+    # bookings and the completed bookings waiting for a review.
+    with assert_queries(11):
         response = signed_in.get("/en/account/")
     assert response.status_code == 200
+    # With bookings: their payments, refunds, courses and translations come in four
+    # prefetches, whatever the number of bookings.
+    from coursemarket.bookings.tests.after_purchase import confirmed_free
+    from coursemarket.catalog.tests.factories import CourseFactory, make_session
+
+    for days in (5, 6):
+        confirmed_free(user, make_session(CourseFactory(price=0), days=days, capacity=5))
+    with assert_queries(15):
+        assert signed_in.get("/en/account/").status_code == 200
+    confirmed_free(user, make_session(CourseFactory(price=0), days=7, capacity=5))
+    with assert_queries(15):
+        assert signed_in.get("/en/account/").status_code == 200
 
 
 def test_profile_page_saves_everything(signed_in, user):

@@ -16,7 +16,7 @@ def main() -> None:
     from django.db import connection
 
     from coursemarket.accounts.models import User
-    from coursemarket.bookings.services import HoldRequest, booking_hold
+    from coursemarket.bookings.services.holds import HoldRequest, booking_hold
 
     students = list(User.objects.filter(pk__gte=first_student).order_by("pk")[:count])
     barrier = threading.Barrier(threads)

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from coursemarket.accounts.tests.factories import UserFactory
 from coursemarket.bookings.models import Booking, BookingState
-from coursemarket.bookings.services import (
+from coursemarket.bookings.services.holds import (
     HoldRequest,
     InvalidTransitionError,
     booking_confirm_free,

@@ -8,6 +8,7 @@ from django.db import transaction
 from coursemarket.accounts import demo as accounts_demo
 from coursemarket.catalog import demo as catalog_demo
 from coursemarket.catalog import demo_courses
+from coursemarket.reviews import demo as reviews_demo
 from coursemarket.schools import demo as schools_demo
 
 # Each capability adds its seeder here, in dependency order. Every seeder is
@@ -17,6 +18,7 @@ SEEDERS = [
     ("schools", schools_demo.seed),
     ("categories", catalog_demo.seed),
     ("courses", demo_courses.seed),
+    ("reviews", reviews_demo.seed),
 ]
 
 

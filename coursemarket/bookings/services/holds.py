@@ -22,7 +22,7 @@ from coursemarket.audit.services import audit_record
 from coursemarket.catalog.models import CourseStatus, Session, SessionStatus
 from coursemarket.core.money import quantize
 
-from .models import SEAT_TAKING_STATES, TRANSITIONS, Booking, BookingState
+from ..models import SEAT_TAKING_STATES, TRANSITIONS, Booking, BookingState
 
 MAX_SEATS_PER_BOOKING = 10
 
@@ -49,7 +49,13 @@ def take_seats(*, session_id: int, seats: int) -> bool:
 
 
 def release_seats(*, session_id: int, seats: int) -> None:
-    Session.objects.filter(pk=session_id, seats_taken__gte=seats).update(seats_taken=F("seats_taken") - seats)
+    """Give seats back and, in the same transaction, offer them to the first in
+    line on the session's waitlist — so no new visitor can take them first."""
+    from .waitlist import waitlist_serve  # waitlist builds on this module
+
+    with transaction.atomic():
+        Session.objects.filter(pk=session_id, seats_taken__gte=seats).update(seats_taken=F("seats_taken") - seats)
+        waitlist_serve(session_id=session_id)
 
 
 def transition(*, booking: Booking, to: str, **fields: Any) -> Booking:
@@ -70,6 +76,11 @@ def transition(*, booking: Booking, to: str, **fields: Any) -> Booking:
         setattr(booking, key, value)
     if (before in SEAT_TAKING_STATES) and (to not in SEAT_TAKING_STATES):
         release_seats(session_id=booking.session_id, seats=booking.seats)
+    elif before == BookingState.WAITLISTED and to != BookingState.OFFERED:
+        # The head of the line may have left: the next one may fit in the free seats.
+        from .waitlist import waitlist_serve
+
+        waitlist_serve(session_id=booking.session_id)
     return booking
 
 
@@ -104,6 +115,18 @@ def _check_request(request: HoldRequest, session: Session | None, now: datetime)
     return session
 
 
+def _has_waitlist(session_id: int) -> bool:
+    return Booking.objects.filter(session_id=session_id, state=BookingState.WAITLISTED).exists()
+
+
+def _waitlist_first() -> ValidationError:
+    """Nobody jumps the queue: while people wait for a session, seats go to them."""
+    return ValidationError(
+        _("People are waiting for seats on this session. Join the waitlist to get the next free seats in turn."),
+        code="waitlist",
+    )
+
+
 def booking_hold(*, student: Any, request: HoldRequest, now: datetime | None = None) -> Booking:
     """Hold seats for `student` while they check out. Submitting the same
     request twice (same key) returns the first booking and takes no more seats."""
@@ -119,9 +142,15 @@ def booking_hold(*, student: Any, request: HoldRequest, now: datetime | None = N
     try:
         with transaction.atomic():
             if not take_seats(session_id=session.pk, seats=request.seats):
+                if _has_waitlist(session.pk):
+                    raise _waitlist_first()
                 left = Session.objects.values_list("capacity", "seats_taken").get(pk=session.pk)
                 message = _("Only %(left)d seats are left.") % {"left": max(left[0] - left[1], 0)}
                 raise field_error("seats", message, "full")
+            # Checked after take_seats: its UPDATE row-locks the session (PostgreSQL),
+            # so a waitlist join that committed before us is seen here.
+            if _has_waitlist(session.pk):
+                raise _waitlist_first()
             booking = Booking.objects.create(
                 student=student,
                 session=session,

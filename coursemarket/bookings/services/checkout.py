@@ -1,0 +1,198 @@
+"""Checkout: pay for a held booking, and what a payment's outcome means for
+the booking. The payments app calls the booking_payment_* functions when a
+provider gives its verdict (at checkout, by webhook or by reconciliation)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coursemarket.audit.services import audit_record
+from coursemarket.catalog import policies
+from coursemarket.core.money import quantize
+
+from ..models import Booking, BookingState
+from .holds import expire_booking, take_seats, transition
+
+if TYPE_CHECKING:
+    from coursemarket.payments.models import Payment
+
+
+# --- Price breakdown -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PriceBreakdown:
+    seats: int
+    unit_price: Decimal
+    subtotal: Decimal
+    platform_fee: Decimal
+    platform_fee_percent: Decimal
+    total: Decimal
+    currency: str
+
+
+def platform_fee_percent() -> Decimal:
+    return Decimal(str(getattr(settings, "PLATFORM_FEE_PERCENT", "0")))
+
+
+def booking_price_breakdown(*, booking: Booking) -> PriceBreakdown:
+    """What the student pays, from the booking's own (database) prices.
+
+    The platform fee is INCLUDED in the price the school sets, not added on top:
+    the price on the course page is the price charged (no surprise at the last
+    step, as consumer rules on price transparency expect), and the fee comes
+    out of the school's payout. The breakdown shows it so the student sees
+    where the money goes. Schools have no tax registration yet, so there is no
+    tax line (the catalog's prices are final prices)."""
+    percent = platform_fee_percent()
+    fee = quantize(booking.total * percent / Decimal(100), booking.currency)
+    return PriceBreakdown(
+        seats=booking.seats,
+        unit_price=booking.unit_price,
+        subtotal=booking.total,
+        platform_fee=fee,
+        platform_fee_percent=percent,
+        total=booking.total,
+        currency=booking.currency,
+    )
+
+
+def cancellation_terms(*, booking: Booking) -> list[str]:
+    return policies.describe(booking.session.course.cancellation_policy)
+
+
+# --- Paying ------------------------------------------------------------------------
+
+
+def booking_pay(
+    *, student: Any, booking: Booking, provider: str, terms_accepted: bool, key: str, payment_method: str = ""
+) -> Payment:
+    """Start paying a held booking through `provider`. The amount is the
+    booking's total as stored; nothing from the form is trusted. The same `key`
+    twice (double click, retry) is one payment."""
+    from coursemarket.payments.models import ProviderName
+    from coursemarket.payments.services import payment_start
+
+    booking = Booking.objects.select_related("session__course", "student").get(pk=booking.pk, student=student)
+    if not terms_accepted:
+        raise ValidationError({"terms": ValidationError(_("Please accept the terms to continue."), code="terms")})
+    if not key or len(key) > 64:
+        raise ValidationError(_("This form has expired; reload the page and try again."), code="no_key")
+    existing = booking.payments.filter(idempotency_key=f"{booking.pk}-{key}").first()
+    if existing is not None:
+        return existing
+    if booking.state != BookingState.HELD:
+        raise ValidationError(_("This booking is no longer waiting for payment."), code="not_payable")
+    if booking.hold_expires_at is not None and booking.hold_expires_at <= timezone.now():
+        expire_booking(booking=booking)
+        raise ValidationError(_("Your hold expired and the seats were released. Please book again."), code="expired")
+    is_free = booking.total == 0
+    if is_free != (provider == ProviderName.FREE) or provider not in ProviderName.values:
+        raise ValidationError(_("Choose how you want to pay."), code="provider")
+    return payment_start(booking=booking, provider=provider, key=f"{booking.pk}-{key}", payment_method=payment_method)
+
+
+# --- Outcomes (called by payments.services) ---------------------------------------
+
+
+def booking_payment_succeeded(*, booking: Booking, payment: Payment) -> Booking:
+    """The money arrived. HELD / PENDING_PAYMENT → CONFIRMED. If the hold had
+    expired meanwhile (its seats released), take them again if they still fit;
+    if not — or the booking was cancelled, or another payment already paid
+    it — give this payment back in full."""
+    from coursemarket.payments.services import payment_refund_in_full
+
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update().select_related("session").get(pk=booking.pk)
+        school_id = booking.session.school_id
+        now = timezone.now()
+        if booking.state in (BookingState.HELD, BookingState.PENDING_PAYMENT):
+            transition(booking=booking, to=BookingState.CONFIRMED, confirmed_at=now, hold_expires_at=None)
+            audit_record(
+                actor=None, action="booking.confirmed", target=booking, school_id=school_id,
+                changes={"payment": payment.pk, "provider": payment.provider},
+            )  # fmt: skip
+            _send_confirmation_on_commit(booking)
+            return booking
+        if booking.state == BookingState.EXPIRED and _revive(booking=booking, now=now):
+            audit_record(
+                actor=None, action="booking.confirmed_late", target=booking, school_id=school_id,
+                changes={"payment": payment.pk, "provider": payment.provider},
+            )  # fmt: skip
+            _send_confirmation_on_commit(booking)
+            return booking
+        # Expired without room, cancelled, or already paid by another attempt
+        # (payment_apply reports each success once): give this money back.
+        payment_refund_in_full(payment=payment, key=f"payment-{payment.pk}-unused", reason="payment not used")
+        audit_record(
+            actor=None, action="booking.late_payment_refunded", target=booking, school_id=school_id,
+            changes={"payment": payment.pk, "state": booking.state},
+        )  # fmt: skip
+        return booking
+
+
+def _revive(*, booking: Booking, now: Any) -> bool:
+    """EXPIRED → CONFIRMED for a payment that arrived after the hold ran out.
+    The one move out of EXPIRED, and only together with taking the seats again
+    (in the same transaction, by the same conditional UPDATE as a new hold), so
+    the seat count stays exact; TRANSITIONS keeps EXPIRED terminal for every
+    other service."""
+    if not take_seats(session_id=booking.session_id, seats=booking.seats):
+        return False
+    updated = Booking.objects.filter(pk=booking.pk, state=BookingState.EXPIRED).update(
+        state=BookingState.CONFIRMED, confirmed_at=now, hold_expires_at=None
+    )
+    if updated != 1:
+        raise ValidationError(_("This booking was changed meanwhile; reload and try again."), code="stale")
+    booking.state, booking.confirmed_at, booking.hold_expires_at = BookingState.CONFIRMED, now, None
+    return True
+
+
+def booking_payment_failed(*, booking: Booking, payment: Payment, message: str) -> Booking:
+    """A payment attempt failed (declined card, failed authentication). The
+    booking stays HELD until its hold runs out, so the student can try another
+    card; the hold's expiry releases the seats."""
+    audit_record(
+        actor=None, action="booking.payment_failed", target=booking, school_id=booking.session.school_id,
+        changes={"payment": payment.pk, "code": payment.failure_code, "message": message},
+    )  # fmt: skip
+    return booking
+
+
+def booking_payment_pending(*, booking: Booking, payment: Payment) -> Booking:
+    """The student chose bank transfer: HELD → PENDING_PAYMENT until the school
+    confirms the transfer or its deadline passes. The instructions are emailed."""
+    transition(booking=booking, to=BookingState.PENDING_PAYMENT, hold_expires_at=None)
+    audit_record(
+        actor=booking.student, action="booking.pending_payment", target=booking, school_id=booking.session.school_id,
+        changes={"payment": payment.pk, "deadline": payment.bank_transfer_deadline},
+    )  # fmt: skip
+    from coursemarket.payments import tasks
+
+    payment_id = payment.pk
+    transaction.on_commit(lambda: tasks.send_bank_transfer_instructions.enqueue(payment_id))
+    return booking
+
+
+def booking_payment_expired(*, booking: Booking, payment: Payment) -> bool:
+    """A bank transfer did not arrive by its deadline: the booking expires and
+    its seats are released."""
+    booking = Booking.objects.select_related("session").get(pk=booking.pk)
+    if booking.state != BookingState.PENDING_PAYMENT:
+        return False
+    return expire_booking(booking=booking)
+
+
+def _send_confirmation_on_commit(booking: Booking) -> None:
+    from coursemarket.payments import tasks
+
+    booking_id = booking.pk
+    transaction.on_commit(lambda: tasks.send_booking_confirmation.enqueue(booking_id))

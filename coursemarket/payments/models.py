@@ -1,0 +1,148 @@
+"""Payments and refunds of bookings, and the provider webhooks we received.
+
+Payment states move only through payments.services (see PAYMENT_TRANSITIONS);
+amounts are Decimal in the booking's currency, never float."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ProviderName(models.TextChoices):
+    STRIPE = "stripe", _("Card")
+    FREE = "free", _("Free")
+    BANK_TRANSFER = "bank_transfer", _("Bank transfer")
+
+
+class PaymentState(models.TextChoices):
+    CREATED = "created", _("Created")
+    REQUIRES_ACTION = "requires_action", _("Requires action")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+    REFUNDED = "refunded", _("Refunded")
+    PARTIALLY_REFUNDED = "partially_refunded", _("Partially refunded")
+
+
+# A payment still waiting for the provider's verdict.
+OPEN_PAYMENT_STATES = frozenset({PaymentState.CREATED, PaymentState.REQUIRES_ACTION})
+# A payment whose money arrived (some of it may have gone back since).
+PAID_STATES = frozenset({PaymentState.SUCCEEDED, PaymentState.PARTIALLY_REFUNDED, PaymentState.REFUNDED})
+
+PAYMENT_TRANSITIONS: dict[str, frozenset[str]] = {
+    PaymentState.CREATED: frozenset({PaymentState.REQUIRES_ACTION, PaymentState.SUCCEEDED, PaymentState.FAILED}),
+    PaymentState.REQUIRES_ACTION: frozenset({PaymentState.CREATED, PaymentState.SUCCEEDED, PaymentState.FAILED}),
+    PaymentState.SUCCEEDED: frozenset({PaymentState.PARTIALLY_REFUNDED, PaymentState.REFUNDED}),
+    PaymentState.PARTIALLY_REFUNDED: frozenset({PaymentState.PARTIALLY_REFUNDED, PaymentState.REFUNDED}),
+    # The provider is the source of truth about money: a payment we gave up on
+    # (replaced by another attempt, past its deadline) may still turn out paid.
+    PaymentState.FAILED: frozenset({PaymentState.SUCCEEDED}),
+    PaymentState.REFUNDED: frozenset(),
+}
+
+
+class Payment(models.Model):
+    """One attempt to pay a booking through one provider (a Stripe
+    PaymentIntent, a bank transfer we wait for, or a free booking)."""
+
+    booking = models.ForeignKey(
+        "bookings.Booking", verbose_name=_("booking"), on_delete=models.PROTECT, related_name="payments"
+    )
+    provider = models.CharField(_("provider"), max_length=20, choices=ProviderName.choices)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    state = models.CharField(
+        _("state"), max_length=20, choices=PaymentState.choices, default=PaymentState.CREATED, db_index=True
+    )
+    # The provider's id for this payment (Stripe: the PaymentIntent id).
+    provider_reference = models.CharField(_("provider reference"), max_length=255, blank=True, db_index=True)
+    # Ours, not the provider's: the same checkout submitted twice finds this row
+    # instead of creating a second charge (localstripe ignores Idempotency-Key).
+    idempotency_key = models.CharField(_("idempotency key"), max_length=100, unique=True)
+    refunded_amount = models.DecimalField(_("refunded"), max_digits=12, decimal_places=2, default=0)
+    # The provider's decline code (shown through a translated message) and its
+    # own words (for operators).
+    failure_code = models.CharField(_("failure code"), max_length=60, blank=True)
+    failure_message = models.CharField(_("failure message"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    succeeded_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    bank_transfer_deadline = models.DateTimeField(_("transfer deadline"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["state", "provider", "created_at"], name="payments_open_by_age"),
+            models.Index(fields=["booking", "state"]),
+        ]
+        constraints = [
+            # At most one attempt per booking waiting for a verdict: a second tab
+            # cannot start a second charge while the first may still succeed.
+            models.UniqueConstraint(
+                fields=["booking"],
+                condition=models.Q(state__in=["created", "requires_action"]),
+                name="one_open_payment_per_booking",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_provider_display()} {self.amount} {self.currency} ({self.get_state_display()})"
+
+    @property
+    def refundable(self) -> Decimal:
+        """What of this payment can still go back to the student."""
+        if self.state not in PAID_STATES:
+            return Decimal(0)
+        return Decimal(self.amount) - Decimal(self.refunded_amount)
+
+
+class RefundState(models.TextChoices):
+    SUCCEEDED = "succeeded", _("Refunded")
+    PENDING_MANUAL = "pending_manual", _("To be paid back by the school")
+    FAILED = "failed", _("Failed")
+
+
+class Refund(models.Model):
+    payment = models.ForeignKey(Payment, verbose_name=_("payment"), on_delete=models.PROTECT, related_name="refunds")
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    # Our idempotency key: the same refund asked for twice is made once.
+    key = models.CharField(_("key"), max_length=100, unique=True)
+    provider_reference = models.CharField(_("provider reference"), max_length=255, blank=True)
+    state = models.CharField(_("state"), max_length=20, choices=RefundState.choices)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.amount} ({self.get_state_display()})"
+
+
+class WebhookEvent(models.Model):
+    """Every provider event we accepted, once: the unique event id makes a
+    second delivery of the same event a no-op."""
+
+    provider = models.CharField(_("provider"), max_length=20, choices=ProviderName.choices)
+    event_id = models.CharField(_("event id"), max_length=255, unique=True)
+    type = models.CharField(_("type"), max_length=100)
+    object_id = models.CharField(_("object id"), max_length=255, blank=True, db_index=True)
+    payload = models.JSONField(_("payload"), default=dict)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now, editable=False)
+    processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("webhook event")
+        verbose_name_plural = _("webhook events")
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.event_id}"

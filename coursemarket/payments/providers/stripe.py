@@ -1,0 +1,150 @@
+"""Card payments through Stripe PaymentIntents (the `stripe` SDK). In
+development and tests the API base points at localstripe on loopback; real
+keys in the environment switch to real Stripe (see settings.STRIPE_*)."""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import stripe
+from babel.numbers import get_currency_precision
+from django.conf import settings
+
+from ..models import PaymentState, ProviderName, RefundState
+from .base import PaymentProvider, ProviderError, ProviderStatus, RefundResult
+
+if TYPE_CHECKING:
+    from ..models import Payment
+
+log = logging.getLogger(__name__)
+
+# Payment methods the browser may hand us: a PaymentMethod (real Stripe.js) or
+# the card of a token (localstripe's stand-in Stripe.js only makes tokens).
+PAYMENT_METHOD_PREFIXES = ("pm_", "card_")
+
+
+def minor_units(amount: Decimal, currency: str) -> int:
+    """Stripe counts in the currency's minor unit (cents; yen as is)."""
+    return int((Decimal(amount) * (10 ** get_currency_precision(currency))).to_integral_value())
+
+
+def client() -> stripe.StripeClient:
+    return stripe.StripeClient(
+        settings.STRIPE_SECRET_KEY,
+        base_addresses={"api": settings.STRIPE_API_BASE},
+        max_network_retries=1,
+    )
+
+
+def status_of(intent: Any) -> ProviderStatus:
+    """Our reading of a PaymentIntent (from the API or a webhook's payload)."""
+    if isinstance(intent, stripe.StripeObject):
+        intent = intent.to_dict()
+    status = intent.get("status")
+    reference = intent.get("id", "")
+    if status == "succeeded":
+        return ProviderStatus(state=PaymentState.SUCCEEDED, reference=reference)
+    if status == "requires_action":
+        return ProviderStatus(
+            state=PaymentState.REQUIRES_ACTION, reference=reference, client_secret=intent.get("client_secret") or ""
+        )
+    if status in ("requires_payment_method", "canceled"):
+        error = intent.get("last_payment_error") or {}
+        code = error.get("code") or ("canceled" if status == "canceled" else "")
+        if status == "requires_payment_method" and not error:
+            # Created but never confirmed with a card: no verdict yet.
+            return ProviderStatus(state=PaymentState.CREATED, reference=reference)
+        return ProviderStatus(
+            state=PaymentState.FAILED,
+            reference=reference,
+            failure_code=code or "card_declined",
+            failure_message=(error.get("message") or code or status)[:300],
+        )
+    # requires_confirmation, processing, requires_capture: no verdict yet.
+    return ProviderStatus(state=PaymentState.CREATED, reference=reference)
+
+
+class StripeProvider(PaymentProvider):
+    name: ClassVar[str] = ProviderName.STRIPE
+    interactive: ClassVar[bool] = True
+
+    def prepare(self, *, payment: Payment, payment_method: str = "") -> str:
+        if not payment_method.startswith(PAYMENT_METHOD_PREFIXES):
+            raise ProviderError("no card was given")
+        try:
+            intent = client().v1.payment_intents.create(
+                params={
+                    "amount": minor_units(payment.amount, payment.currency),
+                    "currency": payment.currency.lower(),
+                    "payment_method": payment_method,
+                    # Cards only, confirmed by us: no redirect-based methods.
+                    "payment_method_types": ["card"],  # type: ignore[typeddict-unknown-key]
+                    "metadata": {"payment": str(payment.pk), "booking": payment.booking.reference},
+                },
+                # Honoured by real Stripe (localstripe ignores it; our own
+                # Payment.idempotency_key is what prevents a second intent).
+                options={"idempotency_key": f"pi-{payment.idempotency_key}"},
+            )
+        except stripe.StripeError as error:
+            log.warning("stripe: creating a PaymentIntent failed: %s", error)
+            raise ProviderError(str(error)) from error
+        return str(intent.id)
+
+    def start(self, *, payment: Payment) -> ProviderStatus:
+        try:
+            intent = client().v1.payment_intents.confirm(payment.provider_reference)
+        except stripe.CardError as error:
+            # Declined while charging: the intent now says why.
+            log.info("stripe: card declined for %s: %s", payment.provider_reference, error.code)
+            fetched = self.fetch(payment=payment)
+            if fetched.state == PaymentState.FAILED:
+                return fetched
+            return ProviderStatus(
+                state=PaymentState.FAILED,
+                reference=payment.provider_reference,
+                failure_code=error.code or "card_declined",
+                failure_message=str(error.user_message or error)[:300],
+            )
+        except stripe.StripeError as error:
+            log.warning("stripe: confirming %s failed: %s", payment.provider_reference, error)
+            raise ProviderError(str(error)) from error
+        return status_of(intent)
+
+    def fetch(self, *, payment: Payment) -> ProviderStatus:
+        if not payment.provider_reference:
+            return ProviderStatus(state=PaymentState.CREATED)
+        try:
+            intent = client().v1.payment_intents.retrieve(payment.provider_reference)
+        except stripe.StripeError as error:
+            raise ProviderError(str(error)) from error
+        return status_of(intent)
+
+    def cancel(self, *, payment: Payment) -> ProviderStatus:
+        if not payment.provider_reference:
+            return ProviderStatus(state=PaymentState.FAILED, failure_code="canceled", failure_message="canceled")
+        try:
+            intent = client().v1.payment_intents.cancel(payment.provider_reference)
+        except stripe.InvalidRequestError:
+            # Not cancellable any more: it succeeded or is already cancelled.
+            return self.fetch(payment=payment)
+        except stripe.StripeError as error:
+            raise ProviderError(str(error)) from error
+        return status_of(intent)
+
+    def refund(self, *, payment: Payment, amount: Decimal, key: str) -> RefundResult:
+        try:
+            refund = client().v1.refunds.create(
+                params={
+                    "payment_intent": payment.provider_reference,
+                    "amount": minor_units(amount, payment.currency),
+                    "metadata": {"payment": str(payment.pk), "key": key},
+                },
+                options={"idempotency_key": f"re-{key}"},
+            )
+        except stripe.StripeError as error:
+            log.warning("stripe: refunding %s failed: %s", payment.provider_reference, error)
+            raise ProviderError(str(error)) from error
+        state = RefundState.FAILED if refund.status in ("failed", "canceled") else RefundState.SUCCEEDED
+        return RefundResult(state=state, reference=str(refund.id))
