@@ -19,3 +19,13 @@ def assert_queries(expected: int, *, at_most: bool = False) -> Iterator[CaptureQ
         listing = "\n".join(f"{i + 1}. {q['sql']}" for i, q in enumerate(ctx.captured_queries))
         bound = "at most " if at_most else ""
         raise AssertionError(f"expected {bound}{expected} queries, ran {count}:\n{listing}")
+
+
+def browser_sign_in(page, email: str, password: str = "correct-horse-battery-staple") -> None:  # type: ignore[no-untyped-def]  # noqa: S107
+    """Sign in through the real form in a Playwright page (clearing any earlier sign-in)."""
+    page.context.clear_cookies()
+    page.goto(page.base_url + "/en/account/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
