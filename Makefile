@@ -45,6 +45,7 @@ run: setup
 	@echo "    school      owner@coursemarket.test"
 	@echo "    instructor  instructor@coursemarket.test"
 	@echo "    student     student@coursemarket.test"
+	@echo "  Test cards: 4242 4242 4242 4242 pays; 4000 0000 0000 0341 is declined; 4000 0025 0000 3155 asks for 3-D Secure"
 	@echo ""
 	@PATH="$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start -f Procfile -p $(PORT)
 
