@@ -13,7 +13,7 @@ PO_FILES := $(shell find coursemarket -name '*.po' 2>/dev/null)
 MANAGE := $(PY) manage.py
 PG_URL ?= $(or $(TEST_POSTGRES_URL),postgres://postgres@127.0.0.1:5432/coursemarket)
 
-.PHONY: help setup run dev worker test lint typecheck checks test-sqlite test-postgres test-browser messages lock clean bench-catalog
+.PHONY: help setup run dev worker test lint typecheck checks test-sqlite test-postgres test-browser messages lock clean bench-catalog bench-booking
 
 help:
 	@echo "make run    - set up and serve the demo on http://127.0.0.1:$(PORT)"
@@ -21,6 +21,7 @@ help:
 	@echo "make dev    - like run, with DEBUG and auto-reload"
 	@echo "make messages - extract translatable strings into every app's catalogs"
 	@echo "make bench-catalog - load 10,000 courses / 50,000 sessions, measure the course page and listing (SQLite, PostgreSQL)"
+	@echo "make bench-booking - 32 clients book one hot session over HTTP (free and card via localstripe; SQLite, PostgreSQL)"
 
 $(STAMP): requirements/base.txt requirements/dev.txt
 	@test -n "$(BOOT_PY)" || { echo "Python 3.12 or newer is needed (pyenv: 'pyenv install 3.12.1')"; exit 1; }
@@ -47,7 +48,7 @@ run: setup
 	@echo "    student     student@coursemarket.test"
 	@echo "  Test cards: 4242 4242 4242 4242 pays; 4000 0000 0000 0341 is declined; 4000 0025 0000 3155 asks for 3-D Secure"
 	@echo ""
-	@PATH="$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start -f Procfile -p $(PORT)
+	@SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" PATH="$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start -f Procfile -p $(PORT)
 
 dev: setup
 	DEBUG=1 $(MANAGE) runserver 127.0.0.1:$(PORT)
@@ -83,6 +84,9 @@ messages: $(STAMP)
 bench-catalog: setup
 	@command -v hey >/dev/null || apt-get install -y hey || { apt-get update && apt-get install -y hey; }
 	$(PY) -m bench.catalog $(BENCH_ARGS)
+
+bench-booking: setup
+	$(PY) -m bench.booking $(BENCH_ARGS)
 
 lock:
 	uv pip compile --python-version 3.12 -q requirements/base.in -o requirements/base.txt
