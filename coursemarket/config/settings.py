@@ -141,7 +141,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
-    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DB_CONN_MAX_AGE", "60"))
+    # Under ASGI every request runs in a fresh thread, so a persistent connection
+    # is never reused and they pile up until PostgreSQL refuses more ("too many
+    # clients"): a connection per request (0) is the safe default. Put a pooler
+    # (pgbouncer) in front at scale; raise this only under a WSGI server.
+    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DB_CONN_MAX_AGE", "0"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, channel layer and task queue: in-process or Redis --------------

@@ -80,7 +80,10 @@ def payment_start(*, booking: Booking, provider: str, key: str, payment_method: 
         if existing.booking_id != booking.pk:
             raise ValidationError(_("This form has expired; reload the page and try again."), code="key_reused")
         return existing
-    abandoned = [payment_abandon(payment=other) for other in Payment.objects.filter(booking=booking, state__in=OPEN_PAYMENT_STATES)]
+    abandoned = [
+        payment_abandon(payment=other)
+        for other in Payment.objects.filter(booking=booking, state__in=OPEN_PAYMENT_STATES)
+    ]
     if abandoned:  # one of them may have succeeded after all and confirmed the booking
         booking.refresh_from_db(fields=["state"])
     if booking.state != BookingState.HELD:

@@ -43,7 +43,7 @@ def _school_with(n: int) -> School:
 def test_public_school_page_queries_do_not_grow(client, n):
     school = _school_with(n)
     url = reverse("schools:school_detail", kwargs={"slug": school.slug})
-    with assert_queries(3):  # school, locations with room counts, instructors
+    with assert_queries(4):  # school, locations with room counts, instructors, rating summary
         response = client.get(url)
     assert response.status_code == 200
     html = response.content.decode()
@@ -86,7 +86,7 @@ def test_instructor_page_queries_do_not_grow(client, n):
     for _ in range(n):
         CredentialFactory(instructor=instructor)
     CredentialFactory(instructor=instructor, kind="certification", verification_url="https://verify.example/1")
-    with assert_queries(2):  # instructor with school, credentials
+    with assert_queries(3):  # instructor with school, credentials, rating summary
         response = client.get(reverse("schools:instructor_detail", kwargs={"slug": instructor.slug}))
     assert response.status_code == 200
     assert "Certifications" in response.content.decode()
