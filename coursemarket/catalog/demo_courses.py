@@ -15,7 +15,6 @@ slug), so the same schools always get the same demo.
 
 from __future__ import annotations
 
-import math
 import random
 import re
 import textwrap
@@ -4070,7 +4069,6 @@ def _seed_school(
 ) -> list[str]:
     existing = set(Course.objects.filter(school=plan.school).values_list("title", flat=True))
     created: list[str] = []
-    counter = 0
     for position, template in enumerate(plan.pool):
         if position < count:
             status = CourseStatus.PUBLISHED
@@ -4099,9 +4097,7 @@ def _seed_school(
                 services.course_translation_save(
                     actor=plan.owner, course=course, language=language, title=title, summary=summary
                 )
-        for session in _create_sessions(plan, template, course, rng, now):
-            _fill(session, counter, rng)
-            counter += 1
+        _create_sessions(plan, template, course, rng, now)
     return created
 
 
@@ -4233,21 +4229,6 @@ def _instructors(plan: SchoolPlan, course: Course, rng: random.Random) -> tuple[
     speaking = [i for i in plan.instructors if course.teaching_language in (i.languages or [])] or plan.instructors
     how_many = 2 if len(speaking) > 1 and rng.random() < 0.25 else 1
     return tuple(rng.sample(speaking, how_many))
-
-
-def _fill(session: Session, counter: int, rng: random.Random) -> None:
-    """Seats taken for the demo: every sixth session full, another nearly full, the rest part-booked.
-
-    Set with a queryset update, outside the services: the booking issue will replace this with real
-    bookings made through its services (which are the only writers of seats_taken)."""
-    if counter % 6 == 0:
-        taken = session.capacity
-    elif counter % 6 == 3:
-        taken = max(session.capacity - rng.randint(1, 2), 0)
-    else:
-        taken = math.floor(session.capacity * rng.uniform(0, 0.6))
-    Session.objects.filter(pk=session.pk).update(seats_taken=taken)
-    session.seats_taken = taken
 
 
 def school_offers() -> dict[str, list[str]]:

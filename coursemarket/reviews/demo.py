@@ -3,8 +3,8 @@ by generated students, a few thousand reviews with a realistic star spread,
 school answers, helpful votes, and a moderation queue with held, reported,
 flagged and hidden items. Texts come from demo_texts (no outside data).
 
-Past sessions, their completed bookings and the reviews are written here
-with bulk inserts, outside the services: the catalog's session service
+Past sessions, their completed bookings (with the payments that paid them)
+and the reviews are written here with bulk inserts, outside the services: the catalog's session service
 refuses schedule clashes and the booking services check live seats and
 payments, which a made-up history has none of (and thousands of service
 calls would make seeding slow); the rating summaries are then recounted by
@@ -13,19 +13,22 @@ does nothing once demo reviews exist."""
 
 from __future__ import annotations
 
+import math
 import random
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.utils import timezone
 
 from coursemarket.accounts.models import User
 from coursemarket.audit.services import audit_record
+from coursemarket.bookings.demo import history_payments
 from coursemarket.bookings.models import Booking, BookingState
 from coursemarket.catalog.models import Course, CourseStatus, Meeting, Session, SessionStatus
+from coursemarket.catalog.timeutil import zone
 from coursemarket.schools.models import Membership, Role
 
 from . import aggregates, demo_texts
@@ -65,11 +68,18 @@ def _reviewers(rng: random.Random) -> list[User]:
 
 
 def _past_session(course: Course, template: Session, days_ago: int) -> tuple[Session, list[Meeting]] | None:
-    """A copy of `template` (place, room, weekly rhythm) that ended `days_ago` days ago."""
+    """A copy of `template` (place, room, weekly rhythm) that ended at least
+    `days_ago` days ago: moved back by whole weeks at the same local times."""
     meetings = list(template.meetings.all())
     if not meetings:
         return None
-    shift = (meetings[-1].ends_at - timezone.now()) + timedelta(days=days_ago)
+    back = (meetings[-1].ends_at - timezone.now()) + timedelta(days=days_ago)
+    weeks = timedelta(weeks=math.ceil(back / timedelta(weeks=1)))
+    local = zone(template.timezone)
+    copies = [
+        Meeting(starts_at=(m.starts_at.astimezone(local) - weeks), ends_at=(m.ends_at.astimezone(local) - weeks))
+        for m in meetings
+    ]
     session = Session(
         course=course,
         school_id=course.school_id,
@@ -80,12 +90,11 @@ def _past_session(course: Course, template: Session, days_ago: int) -> tuple[Ses
         capacity=template.capacity,
         price_override=template.price_override,
         status=SessionStatus.COMPLETED,
-        starts_at=meetings[0].starts_at - shift,
-        ends_at=meetings[-1].ends_at - shift,
-        created_at=meetings[0].starts_at - shift - timedelta(days=60),
+        starts_at=copies[0].starts_at,
+        ends_at=copies[-1].ends_at,
+        created_at=copies[0].starts_at - timedelta(days=60),
     )
     session.course = course
-    copies = [Meeting(starts_at=m.starts_at - shift, ends_at=m.ends_at - shift) for m in meetings]
     return session, copies
 
 
@@ -169,6 +178,7 @@ def seed() -> list[str]:
             bookings.append(booking)
             plans.append((booking, session, course, f"{quality[course.pk]}|{teacher}"))
     Booking.objects.bulk_create(bookings, batch_size=500)
+    history_payments(bookings)
 
     reviews: list[Review] = []
     for booking, session, course, extra in plans:
@@ -337,18 +347,23 @@ def _related_rows(
 
 
 def _student_demo(now: datetime) -> None:
-    """The demo student has a completed booking waiting for her review."""
+    """The demo student has a completed booking waiting for her review (on a
+    session with a free seat that she is not booked on yet, whose seat count
+    then counts her)."""
     student = User.objects.filter(email="student@coursemarket.test").first()
     session = (
-        Session.objects.filter(status=SessionStatus.COMPLETED, ends_at__gte=now - timedelta(days=60))
+        Session.objects.filter(
+            status=SessionStatus.COMPLETED, ends_at__gte=now - timedelta(days=60), seats_taken__lt=F("capacity")
+        )
         .exclude(school__memberships__user=student)
+        .exclude(bookings__student=student)
         .select_related("course")
         .order_by("-ends_at")
         .first()
     )
     if student is None or session is None:
         return
-    Booking.objects.create(
+    booking = Booking.objects.create(
         student=student,
         session=session,
         seats=1,
@@ -360,3 +375,5 @@ def _student_demo(now: datetime) -> None:
         confirmed_at=session.starts_at - timedelta(days=2),
         completed_at=session.ends_at,
     )
+    history_payments([booking])
+    Session.objects.filter(pk=session.pk).update(seats_taken=F("seats_taken") + 1)

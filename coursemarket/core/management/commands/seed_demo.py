@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from coursemarket.accounts import demo as accounts_demo
+from coursemarket.bookings import demo as bookings_demo
 from coursemarket.catalog import demo as catalog_demo
 from coursemarket.catalog import demo_courses
 from coursemarket.reviews import demo as reviews_demo
@@ -18,6 +19,7 @@ SEEDERS = [
     ("schools", schools_demo.seed),
     ("categories", catalog_demo.seed),
     ("courses", demo_courses.seed),
+    ("bookings", bookings_demo.seed),
     ("reviews", reviews_demo.seed),
 ]
 
