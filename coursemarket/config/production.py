@@ -11,6 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from .settings import *  # noqa: F403
 
 DEBUG = False
+SERVE_MEDIA = env_bool("SERVE_MEDIA", False)  # noqa: F405
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only"):
     raise ImproperlyConfigured("Set SECRET_KEY to a random string of 50 or more characters in production.")

@@ -38,7 +38,7 @@ handler403 = web_views.permission_denied
 handler404 = web_views.page_not_found
 handler500 = web_views.server_error
 
-if settings.DEBUG:
+if settings.SERVE_MEDIA:
     from django.views.static import serve
 
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}, name="media")]

@@ -168,3 +168,15 @@ def _assert_demo_bookings(upcoming):
     sol = Booking.objects.filter(session__school__slug="academia-sol-madrid")
     assert sol.filter(state=BookingState.PENDING_PAYMENT).exists()
     assert sol.filter(state=BookingState.COMPLETED, attended_at__isnull=False).exists()
+
+
+def test_uploaded_files_are_served_by_the_embedded_setup(client, settings):
+    """A school's logo uploaded on a single machine shows without a web server in front."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    name = default_storage.save("schools/logos/test-logo.png", ContentFile(b"\x89PNG\r\n\x1a\n" + b"0" * 32))
+    response = client.get(f"/media/{name}")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+    assert client.get("/media/schools/logos/missing.png").status_code == 404
