@@ -361,7 +361,7 @@ def session_create(*, actor: Any, course: Course, data: SessionInput) -> Session
 
 @transaction.atomic
 def session_update(*, actor: Any, session: Session, data: SessionInput) -> Session:
-    session = Session.objects.select_for_update().select_related("course").get(pk=session.pk)
+    session = Session.objects.select_for_update(of=("self",)).select_related("course").get(pk=session.pk)
     _require(actor, session.course.school)
     if session.status != SessionStatus.SCHEDULED:
         raise ValidationError(_("Only a scheduled session can be changed."), code="not_scheduled")
@@ -395,7 +395,7 @@ def session_cancel(*, actor: Any, session: Session, reason: str) -> Session:
     """Cancel a whole session: every open booking is cancelled, refunded in
     full and its student told (bookings.services.cancellation), in this
     transaction."""
-    session = Session.objects.select_for_update().select_related("course").get(pk=session.pk)
+    session = Session.objects.select_for_update(of=("self",)).select_related("course").get(pk=session.pk)
     _require(actor, session.course.school)
     if session.status != SessionStatus.SCHEDULED:
         raise ValidationError(_("This session is not scheduled any more."), code="not_scheduled")

@@ -159,7 +159,7 @@ def payment_apply(*, payment: Payment, status: ProviderStatus, actor: Any | None
     "failed" after "succeeded") changes nothing — so webhooks, the browser's
     return and reconciliation can report the same thing in any order."""
     with transaction.atomic():
-        current = Payment.objects.select_for_update().select_related("booking__session").get(pk=payment.pk)
+        current = Payment.objects.select_for_update(of=("self",)).select_related("booking__session").get(pk=payment.pk)
         target = status.state
         if target == current.state or target not in PAYMENT_TRANSITIONS[current.state]:
             return current

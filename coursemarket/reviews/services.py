@@ -152,7 +152,7 @@ def review_create(*, author: Any, booking: Booking, data: ReviewInput, now: date
     values = _validated(data)
     try:
         with transaction.atomic():
-            booking = Booking.objects.select_for_update().select_related("session").get(pk=booking.pk)
+            booking = Booking.objects.select_for_update(of=("self",)).select_related("session").get(pk=booking.pk)
             check_can_review(user=author, booking=booking, now=now)
             held = moderation.screen(values["title"], values["text"])
             review = Review.objects.create(
@@ -226,7 +226,7 @@ def _require_school(actor: Any, review: Review) -> None:
 def review_answer_save(*, actor: Any, review: Review, text: str, now: datetime | None = None) -> ReviewAnswer:
     """The school answers publicly, or changes its answer (one per review)."""
     now = now or timezone.now()
-    review = Review.objects.select_for_update().select_related("school").get(pk=review.pk)
+    review = Review.objects.select_for_update(of=("self",)).select_related("school").get(pk=review.pk)
     _require_school(actor, review)
     if review.status != ReviewStatus.PUBLISHED:
         raise ValidationError(_("Only a published review can be answered."), code="not_published")
@@ -277,7 +277,7 @@ def review_report(*, actor: Any, review: Review, reason: str, details: str = "")
 @transaction.atomic
 def review_flag(*, actor: Any, review: Review, reason: str, details: str = "") -> ReviewReport:
     """The school asks the operators to look at a review. It cannot hide it."""
-    review = Review.objects.select_for_update().select_related("school").get(pk=review.pk)
+    review = Review.objects.select_for_update(of=("self",)).select_related("school").get(pk=review.pk)
     _require_school(actor, review)
     if review.status == ReviewStatus.HIDDEN:
         raise ValidationError(_("This review is already hidden."), code="hidden")

@@ -83,7 +83,11 @@ def _refresh_session_span(session: Session) -> None:
 
 
 def _locked_meeting(meeting: Meeting) -> Meeting:
-    found = Meeting.objects.select_for_update().select_related("session__school", "session__course").get(pk=meeting.pk)
+    found = (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("session__school", "session__course")
+        .get(pk=meeting.pk)
+    )
     if found.session.status != SessionStatus.SCHEDULED:
         raise ValidationError(_("Only meetings of a scheduled session can be changed."), code="not_scheduled")
     if found.is_cancelled:

@@ -73,7 +73,7 @@ def session_complete(*, actor: Any, session: Session, now: datetime | None = Non
     running it again completes bookings confirmed since (e.g. a late transfer)."""
     now = now or timezone.now()
     with transaction.atomic():
-        session = Session.objects.select_for_update().select_related("school").get(pk=session.pk)
+        session = Session.objects.select_for_update(of=("self",)).select_related("school").get(pk=session.pk)
         _require(actor, session.school)
         if session.status == SessionStatus.CANCELLED:
             raise ValidationError(_("This session was cancelled."), code="cancelled")

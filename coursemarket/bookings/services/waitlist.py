@@ -233,7 +233,7 @@ def waitlist_offer_expire(*, booking: Booking, now: datetime | None = None) -> b
     now = now or timezone.now()
     try:
         with transaction.atomic():
-            current = Booking.objects.select_for_update().select_related("session").get(pk=booking.pk)
+            current = Booking.objects.select_for_update(of=("self",)).select_related("session").get(pk=booking.pk)
             if current.state != BookingState.OFFERED or not current.offer_expires_at or current.offer_expires_at > now:
                 return False
             transition(booking=current, to=BookingState.EXPIRED)

@@ -147,7 +147,9 @@ def invitation_accept(*, user: Any, invitation: Invitation) -> Membership:
     the invited instructor profile linked, or a new one in their name."""
     if not getattr(user, "is_authenticated", False):
         raise PermissionDenied
-    fresh = Invitation.objects.select_for_update().select_related("school", "instructor").get(pk=invitation.pk)
+    fresh = (
+        Invitation.objects.select_for_update(of=("self",)).select_related("school", "instructor").get(pk=invitation.pk)
+    )
     _check_answerable(fresh, user)
     if Membership.objects.filter(school=fresh.school, user=user).exists():
         raise ValidationError(_("You are already a member of this school."), code="already_member")
