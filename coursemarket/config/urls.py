@@ -39,6 +39,4 @@ handler404 = web_views.page_not_found
 handler500 = web_views.server_error
 
 if settings.SERVE_MEDIA:
-    from django.views.static import serve
-
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}, name="media")]
+    urlpatterns += [path("media/<path:path>", core_views.media, name="media")]

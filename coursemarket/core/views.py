@@ -1,6 +1,9 @@
+from django.conf import settings
 from django.http import HttpRequest, JsonResponse
+from django.http.response import HttpResponseBase
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.static import serve
 
 from .health import health_report
 
@@ -10,3 +13,10 @@ from .health import health_report
 def healthz(request: HttpRequest) -> JsonResponse:
     ok, report = health_report()
     return JsonResponse({"status": "ok" if ok else "down", "checks": report}, status=200 if ok else 503)
+
+
+@require_GET
+def media(request: HttpRequest, path: str) -> HttpResponseBase:
+    """Uploaded files, for the embedded setup (SERVE_MEDIA). MEDIA_ROOT is read
+    per request, so the configured folder is always the one served."""
+    return serve(request, path, document_root=str(settings.MEDIA_ROOT))
