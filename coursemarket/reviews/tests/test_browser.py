@@ -7,6 +7,7 @@ import pytest
 
 from coursemarket.accounts.tests.factories import TEST_PASSWORD, UserFactory
 from coursemarket.catalog.tests.factories import staff
+from coursemarket.core.testing import browser_sign_in
 from coursemarket.reviews import services
 
 from .factories import completed_booking, past_session, review_input
@@ -15,12 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def sign_in(page, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto(page.base_url + "/en/account/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state("networkidle")
+    browser_sign_in(page, email, TEST_PASSWORD)
 
 
 def average(page, slug: str) -> str:
