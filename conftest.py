@@ -111,6 +111,27 @@ def page(request, browser, live_server):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="session")
+def smtp_server() -> Iterator[object]:
+    """aiosmtpd on a free loopback port for the whole run."""
+    from coursemarket.notifications.testing import SmtpServer
+
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smtp(smtp_server, settings):  # type: ignore[no-untyped-def]
+    """Email leaves through the real SMTP conversation; `smtp.deliver()` runs
+    the outbox and returns the messages the server received."""
+    smtp_server.clear()
+    settings.MAILERS = {"default": smtp_server.mailer()}
+    yield smtp_server
+    smtp_server.clear()
+
+
+@pytest.fixture(scope="session")
 def localstripe_server() -> Iterator[str]:
     """A localstripe (fake Stripe API + stand-in Stripe.js) on a free loopback
     port, one per test process (so xdist workers never share its state)."""

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from coursemarket.core.worker import Housekeeper, beat, new_worker_id, requeue_orphaned_tasks, uses_database_queue
+from coursemarket.notifications.delivery import OutboxSender
 
 
 class Command(BaseCommand):
@@ -20,6 +21,8 @@ class Command(BaseCommand):
         beat(worker_id, housekeeper.started_at)
         requeue_orphaned_tasks(current_worker_id=worker_id)
         housekeeper.start()
+        outbox = OutboxSender(worker_id)
+        outbox.start()
         self.stdout.write(f"worker {worker_id} started")
         try:
             if uses_database_queue():
@@ -27,4 +30,5 @@ class Command(BaseCommand):
             else:
                 call_command("run_redis_tasks", continuous=True, interval=interval)
         finally:
+            outbox.stop()
             housekeeper.stop()

@@ -1,0 +1,164 @@
+"""The emails a booking causes, written to the outbox inside the transaction
+of the change (see coursemarket/notifications). Each function builds the
+context for one message; the dedup key names the real-world event, so a
+retried service call or a repeated webhook never sends a second copy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+from coursemarket.catalog.models import Meeting, Session
+from coursemarket.catalog.selectors import course_text
+from coursemarket.notifications.models import Category
+from coursemarket.notifications.services import Attachment, absolute_url, notify
+from coursemarket.scheduling.ical import calendar_document, place_label
+
+from .models import Booking, BookingState
+
+
+def school_logo_url(school: Any) -> str:
+    logo = getattr(school, "logo", None)
+    if not logo:
+        return ""
+    url = str(logo.url)
+    return url if url.startswith("http") else f"{settings.SITE_URL}{url}"
+
+
+def _meetings(session: Session) -> list[Meeting]:
+    return list(
+        Meeting.objects.filter(session=session)
+        .select_related("session__school", "session__course", "session__location", "session__room", "revision")
+        .prefetch_related("session__instructors")
+        .order_by("starts_at")
+    )
+
+
+def _context(
+    booking: Booking, *, language: str, url_name: str = "bookings:confirmation", **extra: Any
+) -> dict[str, Any]:
+    session = booking.session
+    course = session.course
+    meetings = _meetings(session)
+    return {
+        "booking": booking,
+        "session": session,
+        "course": course,
+        "course_title": course_text(course, language).title,
+        "school": session.school,
+        "student": booking.student,
+        "school_logo_url": school_logo_url(session.school),
+        "meetings": [m for m in meetings if not m.is_cancelled],
+        "place": place_label(meetings[0]) if meetings else "",
+        "session_zone": session.timezone,
+        "url": absolute_url(url_name, language=language, kwargs={"reference": booking.reference}),
+        "course_url": absolute_url("catalog:course_detail", language=language, kwargs={"slug": course.slug}),
+        "my_bookings_url": absolute_url("bookings:my_bookings", language=language),
+        **extra,
+    }
+
+
+def _send(booking: Booking, *, event: str, key: str, template: str, category: str = Category.TRANSACTIONAL,
+          attachments: list[Attachment] | None = None, **context: Any) -> None:  # fmt: skip
+    student = booking.student
+    notify(
+        event=event,
+        dedup_key=key,
+        category=category,
+        template=template,
+        context=_context(booking, language=student.language, **context),
+        recipient=student,
+        attachments=attachments,
+    )
+
+
+def booking_ics(booking: Booking, *, language: str) -> Attachment:
+    """The session's meetings as an iCalendar file (TZID + VTIMEZONE)."""
+    meetings = [m for m in _meetings(booking.session) if not m.is_cancelled]
+    title = course_text(booking.session.course, language).title
+    document = calendar_document(meetings=meetings, name=title, base_url=settings.SITE_URL, language=language)
+    return Attachment(filename=f"{booking.reference}.ics", content=document, mimetype="text/calendar")
+
+
+def booking_confirmed(booking: Booking) -> None:
+    _send(
+        booking, event="bookings.confirmed", key=f"booking-confirmed:{booking.pk}",
+        template="bookings/email/booking_confirmed",
+        attachments=[booking_ics(booking, language=booking.student.language)],
+    )  # fmt: skip
+
+
+def bank_transfer_instructions(booking: Booking, payment: Any) -> None:
+    from coursemarket.payments.tasks import bank_account
+
+    bank = bank_account()
+    _send(
+        booking, event="bookings.bank_transfer", key=f"bank-transfer:{payment.pk}",
+        template="bookings/email/bank_transfer", url_name="bookings:bank_transfer", payment=payment, bank=bank,
+    )  # fmt: skip
+
+
+def payment_failed(booking: Booking, payment: Any) -> None:
+    _send(
+        booking, event="bookings.payment_failed", key=f"payment-failed:{payment.pk}",
+        template="bookings/email/payment_failed", url_name="bookings:checkout", payment=payment,
+    )  # fmt: skip
+
+
+def hold_expired(booking: Booking) -> None:
+    _send(
+        booking, event="bookings.hold_expired", key=f"hold-expired:{booking.pk}", template="bookings/email/hold_expired"
+    )
+
+
+def booking_cancelled(booking: Booking, *, kind: str) -> None:
+    """kind: "booking" (one booking) or "session" (the school cancelled the whole session)."""
+    name = "session_cancelled" if kind == "session" else "booking_cancelled"
+    _send(booking, event=f"bookings.{name}", key=f"{name}:{booking.pk}", template=f"bookings/email/{name}")
+
+
+def refund_issued(booking: Booking, refund: Any) -> None:
+    _send(
+        booking, event="bookings.refunded", key=f"refund:{refund.pk}", template="bookings/email/refunded",
+        refund=refund, currency=refund.payment.currency,
+    )  # fmt: skip
+
+
+def waitlist_joined(booking: Booking, *, position: int | None) -> None:
+    _send(
+        booking, event="bookings.waitlist_joined", key=f"waitlist-joined:{booking.pk}",
+        template="bookings/email/waitlist_joined", url_name="bookings:waitlist_entry", position=position,
+    )  # fmt: skip
+
+
+def waitlist_offered(booking: Booking) -> None:
+    offered = booking.offer_expires_at.isoformat() if booking.offer_expires_at else ""
+    _send(
+        booking, event="bookings.waitlist_offer", key=f"waitlist-offer:{booking.pk}:{offered}",
+        template="bookings/email/waitlist_offer", url_name="bookings:waitlist_entry",
+    )  # fmt: skip
+
+
+def booking_reminder(booking: Booking, meeting: Meeting) -> None:
+    _send(
+        booking, event="bookings.reminder", key=f"reminder:{booking.pk}", template="bookings/email/reminder",
+        category=Category.REMINDERS, first_meeting=meeting,
+    )  # fmt: skip
+
+
+def session_changed(session: Session, *, change_key: str, changes: list[dict[str, Any]]) -> None:
+    """The school moved or cancelled a meeting, or changed the place: tell
+    everyone booked. `changes` are facts ({"kind": "moved", "before": dt,
+    "starts_at": dt, "ends_at": dt} / {"kind": "cancelled", "starts_at": dt,
+    "reason": str} / {"kind": "place", "place": str}) the template words in
+    each recipient's language and time zone."""
+    booked = Booking.objects.filter(
+        session_id=session.pk, state__in=[BookingState.CONFIRMED, BookingState.PENDING_PAYMENT]
+    ).select_related("student", "session__course", "session__school", "session__location")
+    for booking in booked:
+        _send(
+            booking, event="bookings.session_changed", key=f"session-changed:{booking.pk}:{change_key}",
+            template="bookings/email/session_changed", category=Category.COURSE_NEWS, changes=changes,
+            attachments=[booking_ics(booking, language=booking.student.language)],
+        )  # fmt: skip

@@ -1,0 +1,207 @@
+"""Writes notifications into the outbox. Call notify() inside the transaction
+of the change that causes the message: a rolled-back change sends nothing,
+and the deduplication key makes a repeated event produce no second message."""
+
+from __future__ import annotations
+
+import base64
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from coursemarket.accounts.models import NotificationPreferences, User
+
+from .context import encode
+from .models import OPTIONAL_PREFERENCE, Category, OutboxMessage, OutboxStatus
+from .rendering import language_for
+
+logger = logging.getLogger(__name__)
+UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+
+
+@dataclass(frozen=True)
+class LazyAttachment:
+    """An attachment made at render time by `builder` (a dotted path to a
+    function taking the render context and returning an Attachment)."""
+
+    builder: str
+
+    def as_json(self) -> dict[str, str]:
+        return {"builder": self.builder}
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    mimetype: str
+
+    def as_json(self) -> dict[str, str]:
+        return {
+            "filename": self.filename,
+            "mimetype": self.mimetype,
+            "content": base64.b64encode(self.content).decode("ascii"),
+        }
+
+
+def absolute_url(name: str, *, language: str, kwargs: dict[str, Any] | None = None, query: str = "") -> str:
+    with translation.override(language):
+        path = reverse(name, kwargs=kwargs)
+    return f"{settings.SITE_URL}{path}{'?' + query if query else ''}"
+
+
+def unsubscribe_token(user: User, category: str) -> str:
+    return signing.dumps({"u": user.pk, "c": category}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("c") not in OPTIONAL_PREFERENCE:
+        return None
+    return int(data["u"]), str(data["c"])
+
+
+def address_verified(user: User, email: str) -> bool:
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+
+
+def _skip_reason(recipient: User | None, to_email: str, category: str) -> str:
+    if recipient is None:
+        return ""
+    if not recipient.is_active:
+        return "inactive account"
+    if category != Category.VERIFICATION and not address_verified(recipient, to_email):
+        return "address not verified"
+    field = OPTIONAL_PREFERENCE.get(category)
+    if field:
+        prefs = NotificationPreferences.objects.filter(user=recipient).first()
+        wanted = getattr(prefs, field) if prefs else NotificationPreferences().__dict__[field]
+        if not wanted:
+            return "switched off by the recipient"
+    return ""
+
+
+def notify(
+    *,
+    event: str,
+    dedup_key: str,
+    category: str,
+    template: str,
+    context: dict[str, Any],
+    recipient: User | None = None,
+    to_email: str = "",
+    language: str = "",
+    tz: str = "",
+    builder: str = "",
+    attachments: list[Attachment | LazyAttachment] | None = None,
+) -> OutboxMessage | None:
+    """Queue one message. Returns the row, or None when the key was used before.
+
+    Cheap inside the caller's transaction: the context is kept as JSON (model
+    instances as references, see context.py) and the worker renders it just
+    before sending, in the recipient's language and time zone. `builder`, a
+    dotted path to `f(context) -> dict`, may add what is costly to work out
+    (course titles, meeting lists) at render time."""
+    to_email = to_email or (recipient.email if recipient else "")
+    language = language_for(language or (recipient.language if recipient else ""))
+    tz = tz or (recipient.timezone if recipient else "UTC")
+    if OutboxMessage.objects.filter(dedup_key=dedup_key).exists():
+        return None
+    row = OutboxMessage(
+        dedup_key=dedup_key[:200],
+        event=event,
+        category=category,
+        recipient=recipient,
+        to_email=to_email,
+        language=language,
+        timezone=tz or "UTC",
+        next_attempt_at=timezone.now(),
+    )
+    reason = _skip_reason(recipient, to_email, category) if to_email else "no address"
+    if reason:
+        row.status, row.last_error = OutboxStatus.SKIPPED, reason
+        return _insert(row)
+    headers: dict[str, str] = {}
+    full = {"recipient": recipient, "category": category, **context}
+    if recipient is not None and category in OPTIONAL_PREFERENCE:
+        url = absolute_url(
+            "notifications:unsubscribe", language=language, kwargs={"token": unsubscribe_token(recipient, category)}
+        )
+        full["unsubscribe_url"] = url
+        headers["List-Unsubscribe"] = f"<{url}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    if recipient is not None:
+        full["preferences_url"] = absolute_url("accounts:notifications", language=language)
+    row.template, row.context, row.builder, row.headers = template, encode(full), builder, headers
+    row.attachments = [a.as_json() for a in attachments or []]
+    return _insert(row)
+
+
+def notify_rendered(
+    *,
+    event: str,
+    dedup_key: str,
+    category: str,
+    to_email: str,
+    subject: str,
+    text: str,
+    html: str,
+    recipient: User | None = None,
+    language: str = "",
+) -> OutboxMessage | None:
+    """Queue a message rendered elsewhere (allauth's account emails)."""
+    row = OutboxMessage(
+        dedup_key=dedup_key[:200],
+        event=event,
+        category=category,
+        recipient=recipient,
+        to_email=to_email,
+        language=language_for(language),
+        subject=subject[:300],
+        text_body=text,
+        html_body=html,
+        next_attempt_at=timezone.now(),
+    )
+    reason = _skip_reason(recipient, to_email, category)
+    if reason:
+        row.status, row.last_error = OutboxStatus.SKIPPED, reason
+    return _insert(row)
+
+
+def _insert(row: OutboxMessage) -> OutboxMessage | None:
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError:
+        return None  # the same event, written by a concurrent transaction
+    return row
+
+
+def outbox_retry(*, message: OutboxMessage) -> bool:
+    """An operator sends a failed message again (after fixing the cause)."""
+    updated = OutboxMessage.objects.filter(pk=message.pk, status=OutboxStatus.FAILED).update(
+        status=OutboxStatus.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error=""
+    )
+    return bool(updated)
+
+
+def unsubscribe(*, user_id: int, category: str) -> bool:
+    field = OPTIONAL_PREFERENCE.get(category)
+    if not field:
+        return False
+    prefs, _ = NotificationPreferences.objects.get_or_create(user_id=user_id)
+    if getattr(prefs, field):
+        setattr(prefs, field, False)
+        prefs.save(update_fields=[field, "updated_at"])
+    return True
