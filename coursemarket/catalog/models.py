@@ -324,3 +324,21 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class PageVersion(models.Model):
+    """The current version of a group of public catalog pages ("all", "listing",
+    "course:<slug>"): part of the key under which pages are cached for anonymous
+    visitors (catalog.pagecache). Kept in the database, not in the cache, so a
+    change made in any process (a second web worker, the background worker)
+    reaches every process's cache at once."""
+
+    scope = models.CharField(_("scope"), max_length=160, primary_key=True)
+    version = models.BigIntegerField(_("version"))
+
+    class Meta:
+        verbose_name = _("page version")
+        verbose_name_plural = _("page versions")
+
+    def __str__(self) -> str:
+        return f"{self.scope}: {self.version}"

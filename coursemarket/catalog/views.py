@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from . import seo
 from .forms import ListingForm
+from .pagecache import LISTING, cached_for_anonymous, course_scope, fresh_until
 from .policies import describe
 from .selectors import (
     attach_texts,
@@ -53,20 +54,23 @@ def _without_page(request: HttpRequest) -> str:
     return params.urlencode()
 
 
+@cached_for_anonymous(lambda: [LISTING])
 def course_list(request: HttpRequest) -> HttpResponse:
     return _listing(request)
 
 
+@cached_for_anonymous(lambda slug: [LISTING])
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     category_by_slug(slug)  # 404 for an unknown slug
     return _listing(request, category_slug=slug)
 
 
+@cached_for_anonymous(lambda slug: [course_scope(slug)])
 def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
     course = public_course(slug=slug)
     sessions = upcoming_sessions(course=course)
     url = request.build_absolute_uri(reverse("catalog:course_detail", args=[course.slug]))
-    return render(
+    response = render(
         request,
         "catalog/course_detail.html",
         {
@@ -79,3 +83,6 @@ def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "canonical_url": url,
         },
     )
+    # The page changes by itself when a session starts or closes for booking.
+    fresh_until(response, [moment for s in sessions for moment in (s.starts_at, s.booking_deadline)])
+    return response

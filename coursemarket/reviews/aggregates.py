@@ -9,6 +9,8 @@ from typing import Any
 
 from django.db import transaction
 
+from coursemarket.catalog.pagecache import catalog_changed
+
 from .models import SUB_RATINGS, RatingSummary, Review, ReviewStatus
 
 ZERO_FIELDS = (
@@ -116,4 +118,5 @@ def rebuild(*, course_ids: Iterable[int] | None = None) -> int:
         summary.recompute_average()
         objects.append(summary)
     RatingSummary.objects.bulk_create(objects, batch_size=500)
+    catalog_changed()  # ratings on every listing and course page
     return len(objects)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from coursemarket.catalog.pagecache import catalog_changed
+
 from .models import HelpfulVote, Review, ReviewReport
 
 
@@ -39,7 +41,8 @@ def erasure_blockers(*, user: Any) -> list[str]:
 
 
 def erase_user_data(*, user: Any) -> None:
-    Review.objects.filter(author=user).update(author_erased=True)
+    if Review.objects.filter(author=user).update(author_erased=True):
+        catalog_changed()  # their name leaves the course pages
     ReviewReport.objects.filter(reporter=user).update(reporter=None, details="")
     # Votes are anonymous counts already; the per-person rows go, the counts stay.
     HelpfulVote.objects.filter(user=user).delete()

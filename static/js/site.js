@@ -8,6 +8,19 @@
       el.form.requestSubmit ? el.form.requestSubmit() : el.form.submit();
     }
   });
+  // The anonymous visitor's language switcher: go to this page in the chosen
+  // language and remember it for bare addresses (what /i18n/setlang/ does for
+  // signed-in people). Without this file the links below it do the same.
+  document.querySelectorAll("[data-language-links]").forEach(function (select) {
+    select.hidden = false;
+    select.addEventListener("change", function () {
+      var option = select.options[select.selectedIndex];
+      var secure = window.location.protocol === "https:" ? "; Secure" : "";
+      document.cookie = "django_language=" + encodeURIComponent(select.value) +
+        "; path=/; max-age=31536000; SameSite=Lax" + secure;
+      window.location.assign(option.getAttribute("data-url"));
+    });
+  });
   // htmx sends the CSRF token with every unsafe request.
   document.addEventListener("htmx:configRequest", function (event) {
     var token = document.querySelector("input[name=csrfmiddlewaretoken]");

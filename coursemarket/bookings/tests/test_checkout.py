@@ -49,9 +49,26 @@ def test_the_course_page_offers_a_booking_form_with_a_fresh_key_per_session():
     course = CourseFactory()
     make_session(course, capacity=4)
     make_session(course, capacity=2, days=20)
-    page = Client().get(reverse("catalog:course_detail", args=[course.slug])).content.decode()
+    page = login(UserFactory()).get(reverse("catalog:course_detail", args=[course.slug])).content.decode()
     assert page.count('name="request_key"') == 2 and page.count("js/booking.js") == 1
     assert 'name="attendee"' in page
+
+
+def test_anonymous_visitors_get_a_token_free_form_that_signs_them_in_with_their_seats():
+    # The course page is cached for every anonymous visitor (catalog.pagecache):
+    # nothing in it may belong to one of them.
+    course = CourseFactory()
+    session = make_session(course, capacity=4)
+    response = Client().get(reverse("catalog:course_detail", args=[course.slug]))
+    page = response.content.decode()
+    assert 'name="request_key"' not in page and "csrfmiddlewaretoken" not in page
+    assert "csrftoken" not in response.cookies
+    book = reverse("bookings:book", args=[session.pk])
+    assert f'method="get" action="{book}"' in page
+    answer = Client().get(book, {"seats": 2})  # what the form sends
+    assert answer.status_code == 302 and answer["Location"].startswith(reverse("account_login"))
+    after_sign_in = login(UserFactory()).get(book, {"seats": 2})  # where sign-in lands
+    assert after_sign_in.status_code == 200 and after_sign_in.content.decode().count('name="attendee"') == 2
 
 
 def test_a_full_session_shows_the_waitlist_instead_of_the_form():

@@ -16,6 +16,15 @@ from .factories import CourseFactory, InstructorFactory, LocationFactory, catego
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _render_every_time(settings):
+    """These tests pin the cost of rendering the pages, so every request here
+    renders: anonymous visitors are normally served from the page cache
+    (one query, see test_pagecache.py)."""
+    settings.CATALOG_PAGE_CACHE_SECONDS = 0
+
+
 # course + school, skills, images, its translation, sessions + location + room,
 # their meetings, their instructors, the course's review summary
 COURSE_PAGE_QUERIES = 8

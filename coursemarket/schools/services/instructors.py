@@ -13,6 +13,7 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from coursemarket.audit.services import audit_record, changes_between
+from coursemarket.catalog.pagecache import catalog_changed
 
 from .. import images
 from ..models import Instructor, InstructorCredential, Membership, School
@@ -130,6 +131,7 @@ def instructor_update(*, actor: Any, instructor: Instructor, data: dict[str, Any
     if photo is not None:
         changes["photo"] = {"after": photo}
     if changes:
+        catalog_changed()  # name, headline and visibility show on course pages
         audit_record(actor=actor, action="instructor.update", target=fresh, school_id=fresh.school_id, changes=changes)
     return fresh
 

@@ -10,6 +10,7 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from coursemarket.audit.services import audit_record, changes_between
+from coursemarket.catalog.pagecache import catalog_changed
 
 from ..geo import check_coordinates, timezone_at
 from ..models import Location, Room, School
@@ -110,6 +111,7 @@ def location_update(*, actor: Any, location: Location, data: dict[str, Any]) -> 
     save_or_explain(fresh, field="name", message=_("This school already has a location with this name."))
     changes = changes_between(before, snapshot(fresh, (*LOCATION_FIELDS, "timezone")))
     if changes:
+        catalog_changed()  # name and city show on course pages and listings
         audit_record(actor=actor, action="location.update", target=fresh, school_id=fresh.school_id, changes=changes)
     return fresh
 
@@ -170,6 +172,7 @@ def room_update(*, actor: Any, room: Room, data: dict[str, Any]) -> Room:
     save_or_explain(fresh, field="name", message=_("This location already has a room with this name."))
     changes = changes_between(before, snapshot(fresh, ROOM_FIELDS))
     if changes:
+        catalog_changed()
         audit_record(actor=actor, action="room.update", target=fresh, school_id=school.pk, changes=changes)
     return fresh
 

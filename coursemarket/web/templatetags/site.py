@@ -34,7 +34,11 @@ def language_url(context: Any, language: str) -> str:
     request = context.get("request")
     if request is None:
         return "/"
-    return translate_url(request.build_absolute_uri(), language)
+    # Asked for every language in the head and again in the footer: resolve once each.
+    found: dict[str, str] = request.__dict__.setdefault("_language_urls", {})
+    if language not in found:
+        found[language] = translate_url(request.build_absolute_uri(), language)
+    return found[language]
 
 
 @register.filter

@@ -1,0 +1,257 @@
+"""The public catalog pages (course page, listing, category pages) as rendered
+for anonymous visitors, kept in the cache framework's cache, and what keeps
+them true.
+
+A page is stored under a key made of everything that changes its HTML: the
+address (scheme, host, path, query string with its parameters sorted), the
+language, the viewer's time zone, htmx partial or full page, and the current
+versions of the page groups it belongs to (`PageVersion` rows: "all" for every
+page, "listing" for the listings, "course:<slug>" for one course page). A
+service that changes what those pages show calls `catalog_changed(...)`; after
+its transaction commits, the groups get new versions, so the next request
+renders afresh. Old entries are never read again and age out of the cache.
+
+The versions live in the database and not in the cache, because the default
+cache is per process: a seat taken in one web worker, or freed by the
+background worker's hold expiry, must reach every process's cache. A process
+sees its own bumps at once and trusts the versions it read for
+CATALOG_PAGE_VERSION_SECONDS (1 s; 0 reads them on every request), so a hit
+usually costs no query at all — on PostgreSQL, without a pool, one query means
+a new connection, which costs more than the rest of the hit. A change made in
+another process therefore shows within that second. Pages also expire after
+CATALOG_PAGE_CACHE_SECONDS (a safety net for changes made outside the
+services, e.g. in the admin) and a course page no later than the moment its
+next session starts or closes for booking (the view says when, with
+`fresh_until`).
+
+Signed-in visitors are never served from or stored into the cache (their
+pages show their own things), nor are visitors with pending messages. Nothing
+per visitor may land in a cached page: anonymous pages carry no CSRF token
+(the booking form is a plain GET to the booking page, which asks to sign in;
+the language switcher is a set of links), a response that set a cookie or
+needed a CSRF token is not stored, and the CSP nonce is swapped for a
+placeholder when storing and for the request's own nonce when serving.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import secrets
+import time
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from functools import partial, wraps
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csp import get_nonce
+from django.utils import timezone, translation
+
+from .models import Course, PageVersion, Session
+
+logger = logging.getLogger(__name__)
+
+ALL = "all"
+LISTING = "listing"
+NONCE_PLACEHOLDER = "\x00csp-nonce\x00"  # cannot occur in rendered HTML
+KEY_PREFIX = "catalog:page:"
+
+View = Callable[..., HttpResponse]
+
+
+def course_scope(slug: str) -> str:
+    return f"course:{slug}"
+
+
+def page_seconds() -> int:
+    return int(getattr(settings, "CATALOG_PAGE_CACHE_SECONDS", 60))
+
+
+# --- invalidation ---------------------------------------------------------------
+
+
+def catalog_changed(course_id: int | None = None, *, session_id: int | None = None) -> None:
+    """Public catalog pages changed: one course's (its texts, sessions, meetings,
+    seats, reviews) with `course_id` or `session_id`, or with neither something
+    many pages show (a school, an instructor, a location). Call it from the
+    service that makes the change, inside its transaction: the pages get new
+    versions once it commits (at once outside a transaction), never if it
+    rolls back."""
+    transaction.on_commit(partial(_bump, course_id, session_id), robust=True)
+
+
+def _bump(course_id: int | None, session_id: int | None) -> None:
+    if course_id is None and session_id is None:
+        scopes = [ALL]
+    else:
+        if session_id is not None:
+            slug = Session.objects.filter(pk=session_id).values_list("course__slug", flat=True).first()
+        else:
+            slug = Course.objects.filter(id=course_id or 0).values_list("slug", flat=True).first()
+        if slug is None:
+            return
+        scopes = [course_scope(slug), LISTING]
+    # New random versions (never a counter that could come back to an old value);
+    # rows in a fixed order, so two concurrent bumps cannot deadlock on PostgreSQL.
+    versions = {scope: secrets.randbits(62) for scope in sorted(scopes)}
+    PageVersion.objects.bulk_create(
+        [PageVersion(scope=scope, version=version) for scope, version in versions.items()],
+        update_conflicts=True,
+        unique_fields=["scope"],
+        update_fields=["version"],
+    )
+    _remember(versions, time.monotonic())  # this process sees its own change at once
+
+
+# What this process knows of the versions: scope -> (version, when it was read
+# or written here, time.monotonic()). Threads share it; a read never replaces
+# what a newer read or a bump wrote.
+_known: dict[str, tuple[int, float]] = {}
+KNOWN_MAX = 50_000  # scopes remembered; beyond, start over (made-up slugs must not grow it forever)
+
+
+def forget_versions() -> None:
+    """Read every version from the database next time (tests)."""
+    _known.clear()
+
+
+def version_seconds() -> float:
+    return float(getattr(settings, "CATALOG_PAGE_VERSION_SECONDS", 1))
+
+
+def _remember(versions: dict[str, int], at: float) -> None:
+    if len(_known) > KNOWN_MAX:
+        _known.clear()
+    for scope, version in versions.items():
+        known = _known.get(scope)
+        if known is None or known[1] <= at:
+            _known[scope] = (version, at)
+
+
+def current_versions(scopes: list[str]) -> dict[str, int]:
+    """The versions of `scopes` (0 for one never changed): from what this
+    process read less than CATALOG_PAGE_VERSION_SECONDS ago or bumped itself,
+    else from the database in one query."""
+    started = time.monotonic()
+    trust = version_seconds()
+    if trust > 0:
+        known = [_known.get(scope) for scope in scopes]
+        if all(k is not None and started - k[1] < trust for k in known):
+            return {scope: k[0] for scope, k in zip(scopes, known, strict=True) if k is not None}
+    found = dict(PageVersion.objects.filter(scope__in=scopes).values_list("scope", "version"))
+    versions = {scope: found.get(scope, 0) for scope in scopes}
+    _remember(versions, started)
+    return versions
+
+
+# --- serving --------------------------------------------------------------------
+
+
+def _is_cacheable(request: HttpRequest) -> bool:
+    if request.method != "GET" or page_seconds() <= 0:
+        return False
+    user = getattr(request, "user", None)
+    if user is None or user.is_authenticated:
+        return False
+    # A message waiting to be shown (e.g. "You have signed out") belongs to this
+    # visitor; counting them does not mark them as shown.
+    return len(get_messages(request)) == 0
+
+
+def page_key(request: HttpRequest, versions: dict[str, int]) -> str:
+    htmx = getattr(request, "htmx", None)
+    parts = [
+        request.scheme or "",
+        request.get_host(),
+        request.path,
+        urlencode(sorted((k, v) for k in request.GET for v in request.GET.getlist(k))),
+        translation.get_language() or "",
+        timezone.get_current_timezone_name(),
+        "partial" if htmx and not htmx.boosted else "page",
+        *(f"{scope}={version}" for scope, version in sorted(versions.items())),
+    ]
+    return KEY_PREFIX + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _storable(request: HttpRequest, response: HttpResponse) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        # A CSRF token went into the page: it is this visitor's.
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not getattr(getattr(request, "session", None), "modified", False)
+    )
+
+
+def _timeout(response: HttpResponse) -> int:
+    seconds = page_seconds()
+    fresh_until: datetime | None = getattr(response, "fresh_until", None)
+    if fresh_until is not None:
+        seconds = min(seconds, math.floor((fresh_until - timezone.now()).total_seconds()))
+    return seconds
+
+
+def _store(request: HttpRequest, response: HttpResponse, key: str) -> None:
+    if not _storable(request, response):
+        return
+    seconds = _timeout(response)
+    if seconds <= 0:
+        return
+    content = response.content
+    nonce = get_nonce(request)
+    if nonce:  # generated while rendering: it is in the page
+        content = content.replace(str(nonce).encode(), NONCE_PLACEHOLDER.encode())
+    cache.set(key, (content, response.headers.get("Content-Type", "")), seconds)
+
+
+def _from_cache(request: HttpRequest, entry: tuple[bytes, str]) -> HttpResponse:
+    content, content_type = entry
+    placeholder = NONCE_PLACEHOLDER.encode()
+    if placeholder in content:
+        # Evaluating the nonce puts it into this response's CSP header too.
+        content = content.replace(placeholder, str(get_nonce(request)).encode())
+    return HttpResponse(content, content_type=content_type)
+
+
+def cached_for_anonymous(scopes: Callable[..., list[str]]) -> Callable[[View], View]:
+    """Serve the view's page to anonymous visitors from the cache. `scopes`
+    gets the view's URL keyword arguments and names the page groups the page
+    belongs to (besides "all")."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not _is_cacheable(request):
+                return view(request, *args, **kwargs)
+            # Versions are read before rendering: a change committed meanwhile
+            # gives new versions, so a page rendered from older data is stored
+            # under a key nobody asks for any more.
+            key = page_key(request, current_versions([ALL, *scopes(**kwargs)]))
+            entry = cache.get(key)
+            if entry is not None:
+                return _from_cache(request, entry)
+            response = view(request, *args, **kwargs)
+            _store(request, response, key)
+            return response
+
+        return wrapper
+
+    return decorate
+
+
+def fresh_until(response: HttpResponse, moments: Iterable[datetime | None]) -> None:
+    """The page shows something that changes by itself at one of `moments` (a
+    session starts, a booking deadline passes): cache it no longer than the
+    first of them still ahead."""
+    now = timezone.now()
+    ahead = [moment for moment in moments if moment is not None and moment > now]
+    if ahead:
+        response.fresh_until = min(ahead)  # type: ignore[attr-defined]
