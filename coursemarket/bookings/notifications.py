@@ -8,22 +8,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.utils import translation
 
 from coursemarket.catalog.models import Meeting, Session
 from coursemarket.catalog.selectors import course_text
 from coursemarket.notifications.models import Category
-from coursemarket.notifications.services import Attachment, absolute_url, notify
+from coursemarket.notifications.services import Attachment, LazyAttachment, absolute_url, notify
 from coursemarket.scheduling.ical import calendar_document, place_label
+from coursemarket.schools.notifications import school_booking_notify, school_logo_url
 
 from .models import Booking, BookingState
-
-
-def school_logo_url(school: Any) -> str:
-    logo = getattr(school, "logo", None)
-    if not logo:
-        return ""
-    url = str(logo.url)
-    return url if url.startswith("http") else f"{settings.SITE_URL}{url}"
 
 
 def _meetings(session: Session) -> list[Meeting]:
@@ -35,14 +29,15 @@ def _meetings(session: Session) -> list[Meeting]:
     )
 
 
-def _context(
-    booking: Booking, *, language: str, url_name: str = "bookings:confirmation", **extra: Any
-) -> dict[str, Any]:
+def build_context(context: dict[str, Any]) -> dict[str, Any]:
+    """What the booking templates show, worked out by the worker at render
+    time (in the recipient's language, which is active then)."""
+    booking: Booking = context["booking"]
+    language = translation.get_language() or settings.LANGUAGE_CODE
     session = booking.session
     course = session.course
     meetings = _meetings(session)
     return {
-        "booking": booking,
         "session": session,
         "course": course,
         "course_title": course_text(course, language).title,
@@ -52,25 +47,14 @@ def _context(
         "meetings": [m for m in meetings if not m.is_cancelled],
         "place": place_label(meetings[0]) if meetings else "",
         "session_zone": session.timezone,
-        "url": absolute_url(url_name, language=language, kwargs={"reference": booking.reference}),
+        "url": absolute_url(
+            context.get("url_name") or "bookings:confirmation",
+            language=language,
+            kwargs={"reference": booking.reference},
+        ),
         "course_url": absolute_url("catalog:course_detail", language=language, kwargs={"slug": course.slug}),
         "my_bookings_url": absolute_url("bookings:my_bookings", language=language),
-        **extra,
     }
-
-
-def _send(booking: Booking, *, event: str, key: str, template: str, category: str = Category.TRANSACTIONAL,
-          attachments: list[Attachment] | None = None, **context: Any) -> None:  # fmt: skip
-    student = booking.student
-    notify(
-        event=event,
-        dedup_key=key,
-        category=category,
-        template=template,
-        context=_context(booking, language=student.language, **context),
-        recipient=student,
-        attachments=attachments,
-    )
 
 
 def booking_ics(booking: Booking, *, language: str) -> Attachment:
@@ -81,12 +65,44 @@ def booking_ics(booking: Booking, *, language: str) -> Attachment:
     return Attachment(filename=f"{booking.reference}.ics", content=document, mimetype="text/calendar")
 
 
+def ics_attachment(context: dict[str, Any]) -> Attachment:
+    return booking_ics(context["booking"], language=translation.get_language() or settings.LANGUAGE_CODE)
+
+
+ICS = LazyAttachment("coursemarket.bookings.notifications.ics_attachment")
+
+
+def _send(
+    booking: Booking,
+    *,
+    event: str,
+    key: str,
+    template: str,
+    category: str = Category.TRANSACTIONAL,
+    attachments: list[Attachment | LazyAttachment] | None = None,
+    url_name: str = "",
+    **context: Any,
+) -> None:
+    notify(
+        event=event,
+        dedup_key=key,
+        category=category,
+        template=template,
+        context={"booking": booking, "url_name": url_name, **context},
+        builder="coursemarket.bookings.notifications.build_context",
+        recipient=booking.student,
+        attachments=attachments,
+    )
+
+
 def booking_confirmed(booking: Booking) -> None:
+    """The student's confirmation (with the .ics) and the school's "new booking"."""
     _send(
         booking, event="bookings.confirmed", key=f"booking-confirmed:{booking.pk}",
         template="bookings/email/booking_confirmed",
-        attachments=[booking_ics(booking, language=booking.student.language)],
+        attachments=[ICS],
     )  # fmt: skip
+    school_booking_notify(booking)
 
 
 def bank_transfer_instructions(booking: Booking, payment: Any) -> None:
@@ -160,5 +176,5 @@ def session_changed(session: Session, *, change_key: str, changes: list[dict[str
         _send(
             booking, event="bookings.session_changed", key=f"session-changed:{booking.pk}:{change_key}",
             template="bookings/email/session_changed", category=Category.COURSE_NEWS, changes=changes,
-            attachments=[booking_ics(booking, language=booking.student.language)],
+            attachments=[ICS],
         )  # fmt: skip

@@ -1,16 +1,7 @@
-import zoneinfo
-
-from django.conf import settings
-from django.core.mail import send_mail
 from django.tasks import task
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
 
-from coursemarket.catalog.selectors import course_text
-
-from .models import Booking, BookingState
 from .services.holds import expire_due_holds
+from .services.reminders import booking_reminders_send
 from .services.waitlist import expire_due_offers
 
 
@@ -27,30 +18,6 @@ def expire_waitlist_offers() -> int:
 
 
 @task
-def send_waitlist_offer_email(booking_id: int) -> str:
-    """Tell a student a seat is offered to them, in their language, with the
-    deadline in their time zone. Enqueued on commit by waitlist_serve."""
-    booking = (
-        Booking.objects.select_related("student", "session__course", "session__school").filter(pk=booking_id).first()
-    )
-    if booking is None or booking.state != BookingState.OFFERED or booking.offer_expires_at is None:
-        return "skipped"
-    student = booking.student
-    try:
-        zone = zoneinfo.ZoneInfo(student.timezone or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = zoneinfo.ZoneInfo("UTC")
-    with translation.override(student.language), timezone.override(zone):
-        course = booking.session.course
-        context = {
-            "booking": booking,
-            "student": student,
-            "course_title": course_text(course, student.language).title,
-            "school": booking.session.school.name,
-            "zone": zone.key,
-            "url": settings.SITE_URL + reverse("bookings:waitlist_entry", kwargs={"reference": booking.reference}),
-        }
-        subject = render_to_string("bookings/email/waitlist_offer_subject.txt", context).strip()
-        body = render_to_string("bookings/email/waitlist_offer_body.txt", context)
-    send_mail(subject, body, None, [student.email])
-    return "sent"
+def send_booking_reminders() -> int:
+    """Remind students the day before their first meeting (idempotent)."""
+    return booking_reminders_send()

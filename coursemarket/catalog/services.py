@@ -3,6 +3,7 @@ school, validates, writes in one transaction and leaves an audit entry."""
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import secrets
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from coursemarket.schools.permissions import Perm
 from coursemarket.schools.selectors import user_can
 
 from .models import Course, CourseStatus, CourseTranslation, Meeting, Session, SessionStatus, Skill
+from .pagecache import catalog_changed
 from .taxonomy import normalise_skill
 from .timeutil import local_to_utc, zone
 
@@ -119,6 +121,7 @@ def course_update(*, actor: Any, course: Course, skill_tags: list[str] | None = 
     course.save()
     if skill_tags is not None:
         course.skills.set(skills_from_tags(tags=skill_tags))
+    catalog_changed(course.pk)
     audit_record(
         actor=actor,
         action="course.updated",
@@ -151,6 +154,7 @@ def course_publish(*, actor: Any, course: Course) -> Course:
     course.status = CourseStatus.PUBLISHED
     course.published_at = course.published_at or timezone.now()
     course.save(update_fields=["status", "published_at", "updated_at"])
+    catalog_changed(course.pk)
     audit_record(actor=actor, action="course.published", target=course, school_id=course.school_id)
     return course
 
@@ -161,6 +165,7 @@ def course_archive(*, actor: Any, course: Course) -> Course:
     _require(actor, course.school)
     course.status = CourseStatus.ARCHIVED
     course.save(update_fields=["status", "updated_at"])
+    catalog_changed(course.pk)
     audit_record(actor=actor, action="course.archived", target=course, school_id=course.school_id)
     return course
 
@@ -206,6 +211,7 @@ def course_translation_save(
     if not title.strip():
         deleted, _details = CourseTranslation.objects.filter(course=course, language=language).delete()
         if deleted:
+            catalog_changed(course.pk)
             audit_record(
                 actor=actor,
                 action="course.translation_removed",
@@ -217,6 +223,7 @@ def course_translation_save(
     translation, _created = CourseTranslation.objects.update_or_create(
         course=course, language=language, defaults={"title": title, "summary": summary, "description": description}
     )
+    catalog_changed(course.pk)
     audit_record(
         actor=actor,
         action="course.translated",
@@ -349,6 +356,7 @@ def session_create(*, actor: Any, course: Course, data: SessionInput) -> Session
     session.instructors.set(data.instructors)
     Meeting.objects.bulk_create(Meeting(session=session, starts_at=s, ends_at=e) for s, e in meetings)
     schedule_check(actor=actor, session=session, slots=meetings, override_reason=data.conflict_override)
+    catalog_changed(session.course_id)
     audit_record(
         actor=actor,
         action="session.created",
@@ -375,19 +383,50 @@ def session_update(*, actor: Any, session: Session, data: SessionInput) -> Sessi
             code="capacity_below_taken",
         )
     before = _session_snapshot(session)
+    before_meetings = list(
+        session.meetings.filter(is_cancelled=False).order_by("starts_at").values_list("starts_at", "ends_at")
+    )
     _apply(session, data, meetings)
     session.save()
     session.instructors.set(data.instructors)
     meetings_sync(session=session, slots=meetings)
     schedule_check(actor=actor, session=session, slots=meetings, override_reason=data.conflict_override)
+    catalog_changed(session.course_id)
+    after = _session_snapshot(session)
     audit_record(
         actor=actor,
         action="session.updated",
         target=session,
         school_id=session.school_id,
-        changes=changes_between(before, _session_snapshot(session)),
+        changes=changes_between(before, after),
     )
+    _tell_booked_students(session, before, after, before_meetings)
     return session
+
+
+def _tell_booked_students(
+    session: Session, before: dict[str, Any], after: dict[str, Any], before_meetings: list[tuple[Any, Any]]
+) -> None:
+    """A changed time or place reaches everyone booked (in the same transaction)."""
+    from coursemarket.bookings import notifications
+    from coursemarket.scheduling.ical import place_label
+
+    now_meetings = list(
+        session.meetings.filter(is_cancelled=False).order_by("starts_at").values_list("starts_at", "ends_at")
+    )
+    changes: list[dict[str, Any]] = []
+    for (old_start, _old_end), (start, end) in zip(before_meetings, now_meetings, strict=False):
+        if (old_start, _old_end) != (start, end):
+            changes.append({"kind": "moved", "before": old_start, "starts_at": start, "ends_at": end})
+    if (before["location"], before["room"]) != (after["location"], after["room"]):
+        first = session.meetings.select_related("session__location", "session__room").first()
+        if first is not None:
+            changes.append({"kind": "place", "place": place_label(first)})
+    if changes:
+        key = "|".join(f"{c['kind']}:{c.get('starts_at', '')}:{c.get('place', '')}" for c in changes)
+        notifications.session_changed(
+            session, change_key=hashlib.sha256(key.encode()).hexdigest()[:24], changes=changes
+        )
 
 
 @transaction.atomic
@@ -404,6 +443,7 @@ def session_cancel(*, actor: Any, session: Session, reason: str) -> Session:
     session.status = SessionStatus.CANCELLED
     session.cancelled_reason = reason.strip()[:300]
     session.save(update_fields=["status", "cancelled_reason"])
+    catalog_changed(session.course_id)
     audit_record(
         actor=actor,
         action="session.cancelled",

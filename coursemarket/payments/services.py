@@ -323,6 +323,10 @@ def _refund(
         payment.refunded_amount, payment.state = refunded, state
         if count_on_booking:
             Booking.objects.filter(pk=payment.booking_id).update(refunded_amount=F("refunded_amount") + amount)
+        else:  # not part of a cancellation (whose email states the refund): a payment the booking could not use
+            from coursemarket.bookings import notifications
+
+            notifications.refund_issued(payment.booking, refund)
     audit_record(
         actor=actor, action="payment.refund", target=payment, school_id=payment.booking.session.school_id,
         changes={"amount": amount, "key": key, "state": result.state, "reason": reason},

@@ -47,7 +47,7 @@ def meeting_cancelled(meeting: Meeting) -> bool:
     return meeting.is_cancelled or meeting.session.status == SessionStatus.CANCELLED
 
 
-def _place(meeting: Meeting) -> str:
+def place_label(meeting: Meeting) -> str:
     session = meeting.session
     if session.is_online or session.location is None:
         return str(_("Online"))
@@ -75,7 +75,7 @@ def _event(meeting: Meeting, *, stamp: datetime, base_url: str, language: str) -
     if meeting_cancelled(meeting):
         title = _("Cancelled: %(title)s") % {"title": title}
     event.add("summary", title)
-    event.add("location", _place(meeting))
+    event.add("location", place_label(meeting))
     lines = [session.school.name]
     instructors = [i.name for i in session.instructors.all()]
     if instructors:

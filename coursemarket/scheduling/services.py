@@ -15,7 +15,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from coursemarket.audit.services import audit_record
+from coursemarket.bookings import notifications as booking_notifications
 from coursemarket.catalog.models import Meeting, Session, SessionStatus
+from coursemarket.catalog.pagecache import catalog_changed
 from coursemarket.catalog.timeutil import local_to_utc
 from coursemarket.schools.models import Instructor, Location, School
 from coursemarket.schools.permissions import Perm
@@ -124,6 +126,7 @@ def meeting_move(
     meeting.save(update_fields=["starts_at", "ends_at"])
     revisions_bump(meeting_ids=[meeting.pk])
     _refresh_session_span(session)
+    catalog_changed(session.course_id)
     audit_record(
         actor=actor,
         action="meeting.moved",
@@ -135,6 +138,11 @@ def meeting_move(
             "ends_at": {"before": before["ends_at"], "after": ends_at},
             "booked_students": _booked_students(session),
         },
+    )
+    booking_notifications.session_changed(
+        session,
+        change_key=f"meeting-{meeting.pk}-{starts_at.isoformat()}-{ends_at.isoformat()}",
+        changes=[{"kind": "moved", "before": before["starts_at"], "starts_at": starts_at, "ends_at": ends_at}],
     )
     return meeting
 
@@ -168,12 +176,18 @@ def meeting_cancel(*, actor: Any, meeting: Meeting, reason: str) -> Meeting:
     meeting.save(update_fields=["is_cancelled"])
     revisions_bump(meeting_ids=[meeting.pk])
     _refresh_session_span(session)
+    catalog_changed(session.course_id)
     audit_record(
         actor=actor,
         action="meeting.cancelled",
         target=session,
         school_id=session.school_id,
         changes={"meeting": meeting.pk, "reason": reason.strip()[:300], "booked_students": _booked_students(session)},
+    )
+    booking_notifications.session_changed(
+        session,
+        change_key=f"meeting-{meeting.pk}-cancelled",
+        changes=[{"kind": "cancelled", "starts_at": meeting.starts_at, "reason": reason.strip()[:300]}],
     )
     return meeting
 

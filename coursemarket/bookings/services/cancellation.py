@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,6 +25,7 @@ from coursemarket.core.money import quantize
 from coursemarket.schools.permissions import Perm
 from coursemarket.schools.selectors import user_can
 
+from .. import notifications
 from ..models import Booking, BookingState, CancelledBy
 from .holds import transition
 
@@ -112,9 +112,11 @@ def _cancel(
         changes={"from": before, "to": target, "by": by, "refund": refund, "reason": reason.strip()[:300]},
     )
     if notify == "session" or before in NOTIFY_STATES:
-        from ..emails import send_booking_cancelled_email
+        notifications.booking_cancelled(booking, kind=notify)
+    if notify == "booking" and before in (BookingState.CONFIRMED, BookingState.PENDING_PAYMENT):
+        from coursemarket.schools.notifications import school_cancellation_notify
 
-        transaction.on_commit(partial(send_booking_cancelled_email.enqueue, booking.pk, notify))
+        school_cancellation_notify(booking, actor=actor)
     return booking
 
 

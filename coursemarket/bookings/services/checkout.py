@@ -18,6 +18,7 @@ from coursemarket.audit.services import audit_record
 from coursemarket.catalog import policies
 from coursemarket.core.money import quantize
 
+from .. import notifications
 from ..models import Booking, BookingState
 from .holds import expire_booking, take_seats, transition
 
@@ -120,14 +121,14 @@ def booking_payment_succeeded(*, booking: Booking, payment: Payment) -> Booking:
                 actor=None, action="booking.confirmed", target=booking, school_id=school_id,
                 changes={"payment": payment.pk, "provider": payment.provider},
             )  # fmt: skip
-            _send_confirmation_on_commit(booking)
+            _notify_confirmed(booking)
             return booking
         if booking.state == BookingState.EXPIRED and _revive(booking=booking, now=now):
             audit_record(
                 actor=None, action="booking.confirmed_late", target=booking, school_id=school_id,
                 changes={"payment": payment.pk, "provider": payment.provider},
             )  # fmt: skip
-            _send_confirmation_on_commit(booking)
+            _notify_confirmed(booking)
             return booking
         # Expired without room, cancelled, or already paid by another attempt
         # (payment_apply reports each success once): give this money back.
@@ -164,6 +165,8 @@ def booking_payment_failed(*, booking: Booking, payment: Payment, message: str) 
         actor=None, action="booking.payment_failed", target=booking, school_id=booking.session.school_id,
         changes={"payment": payment.pk, "code": payment.failure_code, "message": message},
     )  # fmt: skip
+    if booking.state == BookingState.HELD and payment.failure_code != "canceled":
+        notifications.payment_failed(booking, payment)
     return booking
 
 
@@ -175,10 +178,7 @@ def booking_payment_pending(*, booking: Booking, payment: Payment) -> Booking:
         actor=booking.student, action="booking.pending_payment", target=booking, school_id=booking.session.school_id,
         changes={"payment": payment.pk, "deadline": payment.bank_transfer_deadline},
     )  # fmt: skip
-    from coursemarket.payments import tasks
-
-    payment_id = payment.pk
-    transaction.on_commit(lambda: tasks.send_bank_transfer_instructions.enqueue(payment_id))
+    notifications.bank_transfer_instructions(booking, payment)
     return booking
 
 
@@ -191,8 +191,5 @@ def booking_payment_expired(*, booking: Booking, payment: Payment) -> bool:
     return expire_booking(booking=booking)
 
 
-def _send_confirmation_on_commit(booking: Booking) -> None:
-    from coursemarket.payments import tasks
-
-    booking_id = booking.pk
-    transaction.on_commit(lambda: tasks.send_booking_confirmation.enqueue(booking_id))
+def _notify_confirmed(booking: Booking) -> None:
+    notifications.booking_confirmed(booking)

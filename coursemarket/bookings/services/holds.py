@@ -20,8 +20,10 @@ from django.utils.translation import gettext as _
 
 from coursemarket.audit.services import audit_record
 from coursemarket.catalog.models import CourseStatus, Session, SessionStatus
+from coursemarket.catalog.pagecache import catalog_changed
 from coursemarket.core.money import quantize
 
+from .. import notifications
 from ..models import SEAT_TAKING_STATES, TRANSITIONS, Booking, BookingState
 
 MAX_SEATS_PER_BOOKING = 10
@@ -45,6 +47,8 @@ def take_seats(*, session_id: int, seats: int) -> bool:
     updated = Session.objects.filter(
         pk=session_id, status=SessionStatus.SCHEDULED, seats_taken__lte=F("capacity") - seats
     ).update(seats_taken=F("seats_taken") + seats)
+    if updated == 1:
+        catalog_changed(session_id=session_id)  # seats left show on the public pages
     return updated == 1
 
 
@@ -55,6 +59,7 @@ def release_seats(*, session_id: int, seats: int) -> None:
 
     with transaction.atomic():
         Session.objects.filter(pk=session_id, seats_taken__gte=seats).update(seats_taken=F("seats_taken") - seats)
+        catalog_changed(session_id=session_id)
         waitlist_serve(session_id=session_id)
 
 
@@ -186,6 +191,7 @@ def booking_confirm_free(*, student: Any, booking: Booking) -> Booking:
         raise ValidationError(_("Your hold expired; the seats were released."), code="expired")
     transition(booking=booking, to=BookingState.CONFIRMED, confirmed_at=timezone.now(), hold_expires_at=None)
     audit_record(actor=student, action="booking.confirmed", target=booking, school_id=booking.session.school_id)
+    notifications.booking_confirmed(booking)
     return booking
 
 
@@ -195,6 +201,7 @@ def expire_booking(*, booking: Booking) -> bool:
         with transaction.atomic():
             transition(booking=booking, to=BookingState.EXPIRED, hold_expires_at=None)
             audit_record(actor=None, action="booking.expired", target=booking, school_id=booking.session.school_id)
+            notifications.hold_expired(booking)
     except InvalidTransitionError:
         return False
     return True

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from coursemarket.audit.services import audit_record
 from coursemarket.catalog.models import Session, SessionStatus
+from coursemarket.reviews.notifications import review_request_notify
 from coursemarket.schools.models import School
 from coursemarket.schools.permissions import Perm
 from coursemarket.schools.selectors import user_can
@@ -87,6 +88,7 @@ def session_complete(*, actor: Any, session: Session, now: datetime | None = Non
         completed = 0
         for booking in Booking.objects.filter(session=session, state=BookingState.CONFIRMED).order_by("pk"):
             transition(booking=booking, to=BookingState.COMPLETED, completed_at=now)
+            review_request_notify(booking)
             completed += 1
         if session.status != SessionStatus.COMPLETED:
             Session.objects.filter(pk=session.pk).update(status=SessionStatus.COMPLETED)

@@ -32,6 +32,7 @@ from coursemarket.audit.services import audit_record
 from coursemarket.catalog.models import Session, SessionStatus
 from coursemarket.core.money import quantize
 
+from .. import notifications
 from ..models import Booking, BookingState
 from .holds import (
     HoldRequest,
@@ -115,6 +116,7 @@ def waitlist_join(*, student: Any, request: HoldRequest, now: datetime | None = 
                 actor=student, action="booking.waitlisted", target=booking, school_id=locked.school_id,
                 changes={"seats": request.seats, "session": locked.pk},
             )  # fmt: skip
+            notifications.waitlist_joined(booking, position=waitlist_position(booking=booking))
     except IntegrityError:
         return Booking.objects.get(student=student, request_key=request.request_key)
     return booking
@@ -146,17 +148,11 @@ def waitlist_serve(*, session_id: int, now: datetime | None = None) -> list[Book
                     actor=None, action="booking.offered", target=head, school_id=session.school_id,
                     changes={"seats": head.seats, "offer_expires_at": expires},
                 )  # fmt: skip
+                notifications.waitlist_offered(head)
         except InvalidTransitionError:
             continue  # the head left the queue meanwhile: its seats were given back; look again
-        _send_offer_email_on_commit(head.pk)
         offered.append(head)
     return offered
-
-
-def _send_offer_email_on_commit(booking_id: int) -> None:
-    from ..tasks import send_waitlist_offer_email  # the tasks module imports the services
-
-    transaction.on_commit(lambda: send_waitlist_offer_email.enqueue(booking_id))
 
 
 def _own_booking(*, student: Any, booking: Booking) -> Booking:

@@ -78,14 +78,12 @@ def school_world(*, price: Decimal = Decimal("200.00"), days: int = 10, policy: 
 
 
 def run_cancellation_emails() -> int:
-    """Run the cancellation-email tasks that commits enqueued (as the worker would)."""
-    from django_tasks_db.models import DBTaskResult
+    """Deliver the outbox (as the worker would); returns how many cancellation emails left."""
+    from coursemarket.notifications.delivery import deliver_due
+    from coursemarket.notifications.models import OutboxMessage, OutboxStatus
 
-    from coursemarket.bookings.emails import send_booking_cancelled_email
-
-    ran = 0
-    for result in DBTaskResult.objects.filter(task_path__endswith="send_booking_cancelled_email", status="READY"):
-        send_booking_cancelled_email.call(*result.args_kwargs["args"], **result.args_kwargs["kwargs"])
-        DBTaskResult.objects.filter(pk=result.pk).update(status="SUCCESSFUL")
-        ran += 1
-    return ran
+    while deliver_due(worker_id="test"):
+        pass
+    return OutboxMessage.objects.filter(
+        event__startswith="bookings.", event__endswith="_cancelled", status=OutboxStatus.SENT
+    ).count()

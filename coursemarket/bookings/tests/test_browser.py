@@ -14,6 +14,7 @@ from coursemarket.bookings.models import Booking, BookingState
 from coursemarket.bookings.services.cancellation import booking_cancel
 from coursemarket.catalog.tests.factories import CourseFactory, make_session, staff
 from coursemarket.core.testing import browser_sign_in
+from coursemarket.notifications.delivery import deliver_due
 from coursemarket.payments.models import Payment, PaymentState
 from coursemarket.schools.models import Role
 
@@ -47,8 +48,11 @@ def pay_by_card(page, number: str = VISA) -> None:  # type: ignore[no-untyped-de
     page.wait_for_url(re.compile(r"/confirmation/$"), timeout=30_000)
 
 
-def test_book_two_seats_by_card_see_it_everywhere_then_cancel_for_half_back(page, card_payments):
+def test_book_two_seats_by_card_see_it_everywhere_then_cancel_for_half_back(page, card_payments, settings, tmp_path):
     page.context.set_default_timeout(30_000)  # a loaded CI machine is slow to serve the first page
+    settings.SITE_URL = page.base_url  # links in emails point at this server
+    settings.VAR_DIR = tmp_path  # the development mailbox (what `make run` uses)
+    settings.MAILERS = {"default": {"BACKEND": "coursemarket.notifications.mailbox.EmailBackend"}}
     course = CourseFactory(title="Paella workshop", price=Decimal("90.00"), cancellation_policy="moderate")
     session = make_session(course, days=4, capacity=10)  # 4 days ahead: the moderate policy refunds 50 %
     owner = staff(course.school, Role.OWNER)
@@ -73,6 +77,20 @@ def test_book_two_seats_by_card_see_it_everywhere_then_cancel_for_half_back(page
     payment = Payment.objects.get(booking=booking)
     assert payment.state == PaymentState.SUCCEEDED and payment.amount == Decimal("180.00")
     assert booking.reference in page.content()
+
+    # The worker delivers the confirmation email to the development mailbox; an
+    # operator reads it there and its link leads back to the booking.
+    deliver_due()
+    browser_sign_in(page, UserFactory(is_staff=True).email)
+    page.goto(page.base_url + "/admin/outbox/")
+    page.get_by_role("link", name=f"Booking {booking.reference} confirmed: Paella workshop").click()
+    link = page.frame_locator("iframe").get_by_role("link", name="See your booking")
+    href = link.get_attribute("href")
+    assert href == f"{page.base_url}/en/account/bookings/{booking.reference}/confirmation/"
+    assert page.get_by_role("link", name=f"{booking.reference}.ics").is_visible()
+    browser_sign_in(page, student.email)
+    page.goto(href)
+    assert booking.reference in page.content() and "Paella workshop" in page.content()
 
     page.goto(page.base_url + "/en/account/bookings/")
     assert booking.reference in page.content() and "Paella workshop" in page.content()

@@ -85,7 +85,12 @@ def test_bank_transfer_instructions_then_cancellation_with_the_refund_amount(smt
     booking_cancel(student=w.student, booking=Booking.objects.get(pk=booking.pk))
     received = smtp.deliver()
     subjects = sorted(m["Subject"] for m in received if m["To"] == w.student.email)
-    assert subjects == sorted([f"Booking {booking.reference} cancelled: {w.course.title}", f"Booking {booking.reference} confirmed: {w.course.title}"])
+    assert subjects == sorted(
+        [
+            f"Booking {booking.reference} cancelled: {w.course.title}",
+            f"Booking {booking.reference} confirmed: {w.course.title}",
+        ]
+    )
     cancelled = next(m for m in received if "cancelled" in m["Subject"])
     assert "Refund: €400.00" in body_text(cancelled)
 
@@ -132,7 +137,10 @@ def test_a_moved_meeting_tells_everyone_booked_with_a_new_ics(smtp):
     smtp.clear()
     meeting = w.session.meetings.order_by("starts_at").first()
     meeting_move(
-        actor=w.owner, meeting=meeting, starts_at=meeting.starts_at + timedelta(hours=2), ends_at=meeting.ends_at + timedelta(hours=2)
+        actor=w.owner,
+        meeting=meeting,
+        starts_at=meeting.starts_at + timedelta(hours=2),
+        ends_at=meeting.ends_at + timedelta(hours=2),
     )
     mail = only(smtp.deliver(), w.student.email)
     assert mail["Subject"] == f"Schedule change: {w.course.title}"

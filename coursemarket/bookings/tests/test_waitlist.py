@@ -18,10 +18,11 @@ from coursemarket.bookings.services.waitlist import (
     waitlist_offer_decline,
     waitlist_position,
 )
-from coursemarket.bookings.tasks import send_waitlist_offer_email
 from coursemarket.catalog.models import Session
 from coursemarket.catalog.tests.factories import CourseFactory, make_session
 from coursemarket.core.schedule import periodic_jobs
+from coursemarket.notifications.delivery import deliver_due
+from coursemarket.notifications.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
 
@@ -124,14 +125,15 @@ def test_released_seats_go_to_the_first_in_line_and_count_against_capacity(djang
     first, second = UserFactory(), UserFactory()
     first_entry, second_entry = join(first, session), join(second, session)
     assert waitlist_position(booking=first_entry) == 1 and waitlist_position(booking=second_entry) == 2
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+    with django_capture_on_commit_callbacks(execute=False):
         release(holds[0])
     offered = Booking.objects.get(pk=first_entry.pk)
     assert offered.state == BookingState.OFFERED
     assert timedelta(hours=23) < offered.offer_expires_at - timezone.now() <= timedelta(hours=24)
     assert state(second_entry) == BookingState.WAITLISTED and waitlist_position(booking=second_entry) == 1
     assert taken(session) == 2 == counted(session)  # the offer holds the freed seat
-    assert len(callbacks) == 1  # the offer email, sent after commit
+    # The offer email is an outbox row of the same transaction (nothing left for after commit but the cache).
+    assert OutboxMessage.objects.filter(event="bookings.waitlist_offer", recipient=first).count() == 1
     assert AuditEntry.objects.filter(action="booking.offered", object_id=str(first_entry.pk)).exists()
     with pytest.raises(ValidationError):  # a newcomer cannot take the offered seat
         hold(UserFactory(), session)
@@ -241,13 +243,15 @@ def test_the_offer_email_is_in_the_students_language_with_the_deadline_in_their_
     entry = join(student, session)
     release(holds[0])
     deadline = Booking.objects.get(pk=entry.pk).offer_expires_at
-    assert send_waitlist_offer_email.call(entry.pk) == "sent"
-    (mail,) = mailoutbox
+    mailoutbox.clear()
+    deliver_due()
+    offer = OutboxMessage.objects.get(event="bookings.waitlist_offer")
+    (mail,) = [m for m in mailoutbox if m.subject == offer.subject]
     assert mail.to == [student.email]
     assert f"/es/waitlist/{entry.reference}/" in mail.body
     local = timezone.localtime(deadline, timezone=__import__("zoneinfo").ZoneInfo("America/Mexico_City"))
     assert local.strftime("%H:%M") in mail.body and "America/Mexico_City" in mail.body
-    assert send_waitlist_offer_email.call(Booking.objects.filter(state=BookingState.HELD).first().pk) == "skipped"
+    assert OutboxMessage.objects.filter(event="bookings.waitlist_offer").count() == 1
 
 
 # --- Pages ---------------------------------------------------------------------------

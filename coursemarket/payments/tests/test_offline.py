@@ -15,6 +15,7 @@ from coursemarket.bookings.services.checkout import booking_pay
 from coursemarket.bookings.services.holds import HoldRequest, booking_hold
 from coursemarket.catalog.models import Session
 from coursemarket.catalog.tests.factories import CourseFactory, make_session, staff
+from coursemarket.notifications.delivery import deliver_due
 from coursemarket.payments.models import Payment, PaymentState, RefundState
 from coursemarket.payments.services import (
     bank_transfer_confirm,
@@ -53,6 +54,7 @@ def test_a_free_booking_is_confirmed_with_a_zero_payment_and_emailed(
     assert booking.state == BookingState.CONFIRMED and taken(booking) == 2
     assert payment_sync(payment=payment).state == PaymentState.SUCCEEDED
     assert payment_refund(booking=booking, amount=Decimal("0"), key="r", reason="", actor=None) is None
+    deliver_due()
     assert len(mail.outbox) == 1 and booking.reference in mail.outbox[0].subject
     assert mail.outbox[0].alternatives and mail.outbox[0].alternatives[0][1] == "text/html"
 
@@ -85,6 +87,7 @@ def test_bank_transfer_pends_with_a_deadline_and_the_school_confirms(
     assert booking.state == BookingState.PENDING_PAYMENT and booking.hold_expires_at is None
     assert payment.state == PaymentState.CREATED and payment.amount == Decimal("240.00")
     assert timedelta(days=4) < payment.bank_transfer_deadline - timezone.now() <= timedelta(days=5)
+    deliver_due()
     assert len(mail.outbox) == 1 and booking.reference in mail.outbox[0].body and "IBAN" in mail.outbox[0].body
     # The same submission again is the same payment.
     again = booking_pay(
