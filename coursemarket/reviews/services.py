@@ -18,11 +18,12 @@ from django.utils.translation import gettext as _
 from coursemarket.audit.services import audit_record
 from coursemarket.bookings.models import Booking, BookingState
 from coursemarket.catalog.models import TEACHING_LANGUAGES
+from coursemarket.catalog.pagecache import catalog_changed
 from coursemarket.schools.models import Membership
 from coursemarket.schools.permissions import Perm
 from coursemarket.schools.selectors import user_can
 
-from . import aggregates, moderation
+from . import aggregates, moderation, notifications
 from .models import (
     SUB_RATINGS,
     TEXT_MAX,
@@ -117,6 +118,7 @@ def _validated(data: ReviewInput) -> dict[str, Any]:
 
 def _event(review: Review, actor: Any, action: str, reason: str = "", *, audit: str, **changes: Any) -> None:
     user = actor if getattr(actor, "is_authenticated", False) else None
+    catalog_changed(review.course_id)  # the course page shows reviews, answers and the rating
     ModerationEvent.objects.create(review=review, actor=user, action=action, reason=reason[:REASON_MAX])
     if reason:
         changes["reason"] = reason
@@ -178,6 +180,7 @@ def review_create(*, author: Any, booking: Booking, data: ReviewInput, now: date
                 rating=review.rating,
                 status=review.status,
             )
+            notifications.school_review_notify(review)
     except IntegrityError as exc:  # a double submit raced past the check
         raise ValidationError(_("You have already reviewed this booking."), code="duplicate") from exc
     return review
@@ -239,6 +242,8 @@ def review_answer_save(*, actor: Any, review: Review, text: str, now: datetime |
         review=review, defaults={"text": text, "author": actor, "updated_at": now}
     )
     _event(review, actor, ModerationAction.ANSWERED, audit="review.answered", edited=not created)
+    if created:
+        notifications.review_answered_notify(answer)
     return answer
 
 
@@ -271,7 +276,9 @@ def review_report(*, actor: Any, review: Review, reason: str, details: str = "")
     if review.status != ReviewStatus.PUBLISHED:
         raise ValidationError(_("This review is not published."), code="not_published")
     reason, details = _clean_reason(reason, details)
-    return _open_report(review, actor, ReportSource.USER, reason, details, ModerationAction.REPORTED)
+    report = _open_report(review, actor, ReportSource.USER, reason, details, ModerationAction.REPORTED)
+    notifications.school_review_reported_notify(report)
+    return report
 
 
 @transaction.atomic
@@ -284,7 +291,9 @@ def review_flag(*, actor: Any, review: Review, reason: str, details: str = "") -
     reason, details = _clean_reason(reason, details)
     if not details:
         raise ValidationError({"details": _("Tell the moderators why this review breaks the rules.")})
-    return _open_report(review, actor, ReportSource.SCHOOL, reason, details, ModerationAction.FLAGGED)
+    report = _open_report(review, actor, ReportSource.SCHOOL, reason, details, ModerationAction.FLAGGED)
+    notifications.school_review_reported_notify(report, actor=actor)
+    return report
 
 
 @transaction.atomic
@@ -306,6 +315,7 @@ def review_vote(*, actor: Any, review: Review, helpful: bool) -> Review:
         Review.objects.filter(pk=review.pk).update(helpful_count=F("helpful_count") - 1)
     else:
         return review
+    catalog_changed(review.course_id)
     audit_record(
         actor=actor, action="review.voted", target=review, school_id=review.school_id, changes={"helpful": helpful}
     )
@@ -340,13 +350,15 @@ def _decide(actor: Any, review: Review, *, allowed_from: set[str], to: str, acti
 @transaction.atomic
 def review_publish(*, actor: Any, review: Review) -> Review:
     """Publish a held review, or keep a reported one published (closing its reports)."""
-    return _decide(
+    review = _decide(
         actor,
         review,
         allowed_from={ReviewStatus.PENDING, ReviewStatus.PUBLISHED},
         to=ReviewStatus.PUBLISHED,
         action=ModerationAction.PUBLISHED,
     )
+    notifications.school_review_notify(review)  # a held review reaches the school now (once)
+    return review
 
 
 @transaction.atomic
@@ -355,7 +367,7 @@ def review_hide(*, actor: Any, review: Review, reason: str) -> Review:
     reason = _clean_text(reason)
     if not reason:
         raise ValidationError({"reason": _("Tell the author why the review is hidden.")}, code="no_reason")
-    return _decide(
+    review = _decide(
         actor,
         review,
         allowed_from={ReviewStatus.PENDING, ReviewStatus.PUBLISHED},
@@ -363,6 +375,8 @@ def review_hide(*, actor: Any, review: Review, reason: str) -> Review:
         action=ModerationAction.HIDDEN,
         reason=reason[:REASON_MAX],
     )
+    notifications.review_hidden_notify(review)
+    return review
 
 
 @transaction.atomic

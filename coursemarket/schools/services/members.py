@@ -16,6 +16,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from coursemarket.audit.services import audit_record
+from coursemarket.notifications.models import Category
+from coursemarket.notifications.services import absolute_url, notify
 
 from ..models import Instructor, Invitation, Membership, Role, School
 from ..permissions import Perm, role_has, roles_inviter_may_grant
@@ -33,14 +35,33 @@ def _last_owner_error() -> ValidationError:
     return ValidationError(_("A school needs at least one owner. Make someone else an owner first."), code="last_owner")
 
 
-def _enqueue_invitation_email(invitation: Invitation) -> None:
-    from ..tasks import send_invitation_email
+def invitation_url(invitation: Invitation) -> str:
+    """The invitee's page for answering, in the invitation's language."""
+    return absolute_url("schools:invitation_detail", language=invitation.language, kwargs={"token": invitation.token})
 
-    # Sent by the worker after commit. A later issue moves email to the
-    # outbox table (written in this transaction); until then a crash between
-    # commit and enqueue can lose this email, and the link stays copyable from
-    # the dashboard.
-    transaction.on_commit(lambda: send_invitation_email.enqueue(invitation.pk))
+
+def _notify_invitation(invitation: Invitation) -> None:
+    """The invitation email, written to the outbox in the invitation's
+    transaction. Each invitation (a resend is a new one) is one message."""
+    from ..notifications import school_logo_url
+
+    school = invitation.school
+    inviter = invitation.invited_by
+    notify(
+        event="schools.invitation",
+        dedup_key=f"invitation:{invitation.pk}",
+        category=Category.TRANSACTIONAL,
+        template="schools/email/invitation",
+        context={
+            "invitation": invitation,
+            "school": school,
+            "school_logo_url": school_logo_url(school),
+            "inviter": inviter.name if inviter else school.name,
+            "url": invitation_url(invitation),
+        },
+        to_email=invitation.email,
+        language=invitation.language,
+    )
 
 
 @transaction.atomic
@@ -89,7 +110,7 @@ def invitation_create(
         school_id=school.pk,
         changes={"email": email, "role": role},
     )
-    _enqueue_invitation_email(invitation)
+    _notify_invitation(invitation)
     return invitation
 
 

@@ -8,11 +8,14 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.utils import timezone, translation
 from PIL import Image
 
 from coursemarket.accounts.tests.factories import UserFactory
 from coursemarket.audit.models import AuditEntry
+from coursemarket.notifications.delivery import deliver_due
+from coursemarket.notifications.models import OutboxMessage
 from coursemarket.schools import services
 from coursemarket.schools.models import Instructor, Invitation, Location, Membership, Role, School
 
@@ -165,22 +168,46 @@ def test_room_capacity_must_be_positive():
 # --- Invitations and memberships ---------------------------------------------------
 
 
-def test_invitation_is_emailed_after_commit(django_capture_on_commit_callbacks, mailoutbox):
+def test_invitation_is_written_to_the_outbox_in_its_transaction(mailoutbox):
     school = SchoolFactory(name="Academia Sol")
     owner = staff(school).user
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        invitation = services.invitation_create(
-            actor=owner, school=school, email="New.Person@Example.com", role="manager"
-        )
+    invitation = services.invitation_create(actor=owner, school=school, email="New.Person@Example.com", role="manager")
     assert invitation.email == "new.person@example.com"
     assert invitation.expires_at - timezone.now() > timedelta(days=6)
-    assert len(callbacks) == 1
-    from coursemarket.schools.tasks import send_invitation_email
-
-    assert send_invitation_email.call(invitation.pk) == "sent"
+    row = OutboxMessage.objects.get(dedup_key=f"invitation:{invitation.pk}")
+    assert (row.to_email, row.language, row.category, row.recipient) == (
+        "new.person@example.com",
+        "en",
+        "transactional",
+        None,
+    )
+    assert deliver_due() == 1
     assert len(mailoutbox) == 1
     assert "Academia Sol" in mailoutbox[0].subject
     assert invitation.token in mailoutbox[0].body
+
+
+def test_a_failed_invitation_writes_no_email():
+    school = SchoolFactory()
+    owner = staff(school).user
+    with pytest.raises(ValidationError):
+        services.invitation_create(actor=owner, school=school, email="not an address", role="manager")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.invitation_create(actor=owner, school=school, email="a@example.com", role="manager")
+        raise RuntimeError("the surrounding change fails")
+    assert not OutboxMessage.objects.exists()
+
+
+def test_a_resent_invitation_is_emailed_again():
+    school = SchoolFactory()
+    owner = staff(school).user
+    first = services.invitation_create(actor=owner, school=school, email="a@example.com", role="manager")
+    second = services.invitation_resend(actor=owner, invitation=first)
+    assert second.pk != first.pk
+    assert set(OutboxMessage.objects.values_list("dedup_key", flat=True)) == {
+        f"invitation:{first.pk}",
+        f"invitation:{second.pk}",
+    }
 
 
 def test_a_new_invitation_replaces_the_open_one():

@@ -18,7 +18,7 @@ from ..forms import InvitationForm, RoleForm
 from ..models import Invitation
 from ..permissions import Perm, roles_inviter_may_grant
 from ..selectors import SchoolAccess
-from ..tasks import invitation_url
+from ..services.members import invitation_url
 from ._base import attach_errors, render_dashboard, staff_view
 
 
