@@ -126,8 +126,11 @@ class NotificationPreferencesForm(forms.ModelForm):
         model = NotificationPreferences
         fields = NotificationPreferences.category_fields()
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, school_staff: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if not school_staff:  # the school categories mean nothing to a student
+            for name in NotificationPreferences.SCHOOL_FIELDS:
+                self.fields.pop(name, None)
         for field in self.fields.values():
             field.widget.attrs.update({"class": "form-check-input", "role": "switch"})
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 import zoneinfo
 from collections.abc import Callable
 
@@ -35,4 +36,28 @@ class TimezoneMiddleware:
             timezone.activate(zone)
         else:
             timezone.deactivate()
+        return self.get_response(request)
+
+
+class UserSessionActivityMiddleware:
+    """allauth's session tracking (IP, browser, last seen, for the "Sessions"
+    page), at most once a minute per session instead of a write transaction on
+    every request: the cache remembers when this session was last recorded."""
+
+    SECONDS = 60
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from allauth.usersessions.models import UserSession
+        from django.core.cache import cache
+
+        session = getattr(request, "session", None)
+        user = getattr(request, "user", None)
+        if session is not None and session.session_key and user is not None and user.is_authenticated:
+            agent = hashlib.sha1(request.META.get("HTTP_USER_AGENT", "").encode(), usedforsecurity=False).hexdigest()
+            key = f"usersession-seen:{session.session_key}:{user.pk}:{agent[:16]}"
+            if cache.add(key, 1, timeout=self.SECONDS):
+                UserSession.objects.create_from_request(request)
         return self.get_response(request)

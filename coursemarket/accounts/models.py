@@ -140,7 +140,21 @@ class NotificationPreferences(models.Model):
         default=False,
         help_text=_("Coursemarket news, seasonal offers and discounts."),
     )
+    school_activity = models.BooleanField(
+        _("Activity at your school"),
+        default=True,
+        help_text=_("For school staff: an email for each new booking, cancellation, review and flagged review."),
+    )
+    school_digest = models.BooleanField(
+        _("Daily school digest"),
+        default=False,
+        help_text=_(
+            "For school staff: one email each morning summing up yesterday's bookings, cancellations and reviews."
+        ),
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    SCHOOL_FIELDS = ("school_activity", "school_digest")
 
     class Meta:
         verbose_name = _("notification preferences")

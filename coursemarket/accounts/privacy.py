@@ -34,6 +34,7 @@ def _accounts_export(user: User) -> dict[str, Any]:
     from allauth.usersessions.models import UserSession
 
     from coursemarket.audit.models import AuditEntry
+    from coursemarket.notifications.models import KnownDevice
 
     profile = StudentProfile.objects.filter(user=user).prefetch_related("interests__translations").first()
     preferences = NotificationPreferences.objects.filter(user=user).first()
@@ -77,6 +78,10 @@ def _accounts_export(user: User) -> dict[str, Any]:
             }
             for s in UserSession.objects.filter(user=user).order_by("created_at")
         ],
+        "known_devices": [
+            {"device": d.label, "first_seen": _iso(d.first_seen), "last_seen": _iso(d.last_seen)}
+            for d in KnownDevice.objects.filter(user=user).order_by("first_seen")
+        ],
         "activity_log": [
             {"when": _iso(e.created_at), "action": e.action, "ip": e.ip, "user_agent": e.user_agent}
             for e in AuditEntry.objects.filter(actor_id=user.pk).order_by("created_at", "id")
@@ -87,6 +92,7 @@ def _accounts_export(user: User) -> dict[str, Any]:
 def export_user_data(*, user: User) -> dict[str, Any]:
     """A JSON-ready document of everything held about `user`, section by app."""
     from coursemarket.bookings import privacy as bookings_privacy
+    from coursemarket.notifications import privacy as notifications_privacy
     from coursemarket.reviews import privacy as reviews_privacy
     from coursemarket.schools import privacy as schools_privacy
 
@@ -98,6 +104,7 @@ def export_user_data(*, user: User) -> dict[str, Any]:
         "schools": schools_privacy.export_user_data(user=user),
         "bookings": bookings_privacy.export_user_data(user=user),
         "reviews": reviews_privacy.export_user_data(user=user),
+        "emails": notifications_privacy.export_user_data(user=user),
     }
 
 
@@ -146,9 +153,12 @@ def _erase_accounts_rows(user: User) -> None:
     from allauth.mfa.models import Authenticator
     from allauth.usersessions.models import UserSession
 
+    from coursemarket.notifications.models import KnownDevice
+
     for session in UserSession.objects.filter(user=user):
         session.end()  # removes the session from the session store, then the row
     UserSession.objects.filter(user=user).delete()
+    KnownDevice.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()  # confirmations go with them
     StudentProfile.objects.filter(user=user).delete()  # interests go with it
@@ -169,6 +179,7 @@ def erase_user_data(*, user: User) -> None:
     The other apps get a copy that still knows the old address, to find what
     was addressed to it (invitations); the verified addresses go last."""
     from coursemarket.bookings import privacy as bookings_privacy
+    from coursemarket.notifications import privacy as notifications_privacy
     from coursemarket.reviews import privacy as reviews_privacy
     from coursemarket.schools import privacy as schools_privacy
 
@@ -177,4 +188,5 @@ def erase_user_data(*, user: User) -> None:
     schools_privacy.erase_user_data(user=as_it_was)
     bookings_privacy.erase_user_data(user=as_it_was)
     reviews_privacy.erase_user_data(user=as_it_was)
+    notifications_privacy.erase_user_data(user=as_it_was)
     _erase_accounts_rows(user)

@@ -127,3 +127,9 @@ def dashboard_for(*, user: User) -> DashboardData:
     completion = round(100 * (len(checks) - len(missing)) / len(checks))
     has_two_factor = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
     return DashboardData(profile=profile, profile_completion=completion, missing=missing, has_two_factor=has_two_factor)
+
+
+def is_school_staff(*, user: User) -> bool:
+    from coursemarket.schools.models import Membership
+
+    return Membership.objects.filter(user=user).exists()

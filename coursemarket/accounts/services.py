@@ -14,12 +14,17 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone as django_timezone
 from django.utils.translation import gettext as _
 
 from coursemarket.audit.services import audit_record
 from coursemarket.catalog.models import Category
+from coursemarket.notifications.models import Category as MessageCategory
+from coursemarket.notifications.models import KnownDevice
+from coursemarket.notifications.services import absolute_url, notify
 
 from . import privacy
+from .devices import describe_user_agent
 from .images import check_avatar, process_avatar
 from .models import NotificationPreferences, StudentProfile, User
 from .selectors import SPOKEN_LANGUAGE_CODES, is_valid_timezone
@@ -56,6 +61,41 @@ def security_event_record(*, user: User, event: str) -> None:
     """Record a security event allauth performed (password, email, two-factor)."""
     with transaction.atomic():
         _audit(actor=user, action=event, user=user)
+
+
+def sign_in_record(*, user: User, user_agent: str, ip: str) -> bool:
+    """Remember the browser a person signed in with. When they already had a
+    known browser and this one is new, they get an email about it (the very
+    first sign-in sends nothing). Returns whether the browser was new."""
+    device = describe_user_agent(user_agent)
+    with transaction.atomic():
+        # One sign-in at a time per person: two at once from two new browsers
+        # must not both count as "the first".
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        had_devices = KnownDevice.objects.filter(user=user).exists()
+        known, created = KnownDevice.objects.get_or_create(
+            user=user, fingerprint=device.fingerprint, defaults={"label": device.label[:200]}
+        )
+        if not created:
+            known.save(update_fields=["last_seen"])
+            return False
+        if had_devices:
+            _audit(actor=user, action="account.new_device_signed_in", user=user, changes={"device": known.label})
+            notify(
+                event="account.new_device",
+                dedup_key=f"new-device:{known.pk}",
+                category=MessageCategory.SECURITY,
+                template="accounts/email/new_device",
+                context={
+                    "device": known.label,
+                    "when": django_timezone.now(),
+                    "ip": ip,
+                    "sessions_url": absolute_url("usersessions_list", language=user.language),
+                    "password_url": absolute_url("account_change_password", language=user.language),
+                },
+                recipient=user,
+            )
+    return True
 
 
 def user_signup_complete(*, user: User, language: str, timezone: str) -> None:

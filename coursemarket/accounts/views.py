@@ -104,10 +104,14 @@ def preferences(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def notifications(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    form = NotificationPreferencesForm(request.POST or None, instance=selectors.notification_preferences_for(user=user))
+    form = NotificationPreferencesForm(
+        request.POST or None,
+        instance=selectors.notification_preferences_for(user=user),
+        school_staff=selectors.is_school_staff(user=user),
+    )
     if request.method == "POST" and form.is_valid():
         services.notification_preferences_update(
-            user=user, choices={field: form.cleaned_data[field] for field in form.Meta.fields}
+            user=user, choices={field: form.cleaned_data[field] for field in form.fields}
         )
         messages.success(request, _("Your notification choices are saved."))
         return redirect("accounts:notifications")
