@@ -46,6 +46,7 @@ run: setup
 	@echo "    school      owner@coursemarket.test"
 	@echo "    instructor  instructor@coursemarket.test"
 	@echo "    student     student@coursemarket.test"
+	@echo "  Emails land in the development mailbox: http://127.0.0.1:$(PORT)/admin/outbox/ (as operator; set EMAIL_HOST for real SMTP)"
 	@echo "  Test cards: 4242 4242 4242 4242 pays; 4000 0000 0000 0341 is declined; 4000 0025 0000 3155 asks for 3-D Secure"
 	@echo ""
 	@SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" PATH="$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start -f Procfile -p $(PORT)

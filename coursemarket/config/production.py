@@ -16,6 +16,18 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only"):
     raise ImproperlyConfigured("Set SECRET_KEY to a random string of 50 or more characters in production.")
 
+# PostgreSQL through psycopg's connection pool: under ASGI each request runs in
+# its own thread, so a persistent connection would never be reused; the pool
+# hands each request a ready connection and takes it back (DB_POOL=0 turns it
+# off, e.g. behind pgbouncer).
+if DATABASES["default"]["ENGINE"].endswith("postgresql") and env_bool("DB_POOL", True):  # noqa: F405
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+    DATABASES["default"]["OPTIONS"]["pool"] = {  # noqa: F405
+        "min_size": int(os.environ.get("DB_POOL_MIN_SIZE", "2")),
+        "max_size": int(os.environ.get("DB_POOL_MAX_SIZE", "16")),
+        "timeout": 10,
+    }
+
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)  # noqa: F405
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "coursemarket.scheduling",
     "coursemarket.reviews",
     "coursemarket.payments",
+    "coursemarket.notifications",
 ]
 
 MIDDLEWARE = [
@@ -85,7 +86,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "coursemarket.accounts.middleware.UserSessionActivityMiddleware",  # allauth usersessions, throttled
     "coursemarket.core.middleware.RequestContextMiddleware",
     "coursemarket.accounts.middleware.TimezoneMiddleware",
 ]
@@ -179,6 +180,12 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "coursemarket"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Public catalog pages rendered for anonymous visitors stay in the cache at most
+# this long; services invalidate them on every change (catalog/pagecache.py). 0: off.
+CATALOG_PAGE_CACHE_SECONDS = int(os.environ.get("CATALOG_PAGE_CACHE_SECONDS", "60"))
+# How long a process trusts the page versions it read from the database: a change
+# made in another process (web worker, background worker) shows within this. 0: read every time.
+CATALOG_PAGE_VERSION_SECONDS = float(os.environ.get("CATALOG_PAGE_VERSION_SECONDS", "1"))
 
 # --- Auth -------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -283,24 +290,33 @@ WHITENOISE_MAX_AGE = 3600
 # Hashed files are immutable: WhiteNoise serves them with a one-year max-age.
 
 # --- Email ------------------------------------------------------------------
-# Django 6.1 mailers. SMTP from the environment by default; EMAIL_BACKEND may
-# name another backend (e.g. an anymail provider, see README).
-EMAIL_BACKEND_PATH = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
-MAILERS: dict[str, dict[str, object]] = {
-    "default": {
-        "BACKEND": EMAIL_BACKEND_PATH,
-        "OPTIONS": {
-            "host": os.environ.get("EMAIL_HOST", "127.0.0.1"),
-            "port": int(os.environ.get("EMAIL_PORT", "25")),
-            "username": os.environ.get("EMAIL_HOST_USER", ""),
-            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
-            "use_tls": env_bool("EMAIL_USE_TLS", False),
-            "timeout": 20,
-        },
+# Django 6.1 mailers. Messages leave through the outbox (notifications app);
+# the worker hands them to this mailer:
+# - EMAIL_HOST set: SMTP with EMAIL_PORT/EMAIL_HOST_USER/EMAIL_HOST_PASSWORD/EMAIL_USE_TLS;
+# - EMAIL_BACKEND set: that backend, e.g. anymail.backends.postmark.EmailBackend,
+#   with its ANYMAIL_* variables (ANYMAIL_POSTMARK_SERVER_TOKEN, ...);
+# - neither (the embedded default): the development mailbox, read at /admin/outbox/.
+EMAIL_HOST_SETTING = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND_PATH = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST_SETTING
+    else "coursemarket.notifications.mailbox.EmailBackend"
+)
+MAILERS: dict[str, dict[str, object]] = {"default": {"BACKEND": EMAIL_BACKEND_PATH, "OPTIONS": {}}}
+if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
+    MAILERS["default"]["OPTIONS"] = {
+        "host": EMAIL_HOST_SETTING or "127.0.0.1",
+        "port": int(os.environ.get("EMAIL_PORT", "25")),
+        "username": os.environ.get("EMAIL_HOST_USER", ""),
+        "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env_bool("EMAIL_USE_TLS", False),
+        "timeout": 20,
     }
-}
-if not EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
-    MAILERS["default"]["OPTIONS"] = {}
+ANYMAIL = {key.removeprefix("ANYMAIL_"): value for key, value in os.environ.items() if key.startswith("ANYMAIL_")}
+OUTBOX_POLL_SECONDS = float(os.environ.get("OUTBOX_POLL_SECONDS", "1"))
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
+OUTBOX_RETRY_BASE_SECONDS = float(os.environ.get("OUTBOX_RETRY_BASE_SECONDS", "60"))
+OUTBOX_CLAIM_TIMEOUT_SECONDS = float(os.environ.get("OUTBOX_CLAIM_TIMEOUT_SECONDS", "300"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Coursemarket <no-reply@coursemarket.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

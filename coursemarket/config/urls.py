@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from coursemarket.core import views as core_views
+from coursemarket.notifications.urls import mailbox_urlpatterns
 from coursemarket.web import views as web_views
 
 # Language-neutral addresses: machines and the language switch itself.
@@ -13,6 +14,7 @@ urlpatterns = [
     path("robots.txt", web_views.robots_txt, name="robots_txt"),
     path("sitemap.xml", web_views.sitemap_xml, name="sitemap"),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/outbox/", include((mailbox_urlpatterns, "mailbox"))),
     path("admin/", admin.site.urls),
     path("calendar/", include("coursemarket.scheduling.feed_urls")),
     path("payments/", include("coursemarket.payments.urls")),
@@ -30,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("", include("coursemarket.reviews.urls")),
     path("", include("coursemarket.bookings.urls")),
     path("", include("coursemarket.scheduling.urls")),
+    path("", include("coursemarket.notifications.urls")),
     prefix_default_language=True,
 )
 
