@@ -116,8 +116,6 @@ def notify(
     to_email = to_email or (recipient.email if recipient else "")
     language = language_for(language or (recipient.language if recipient else ""))
     tz = tz or (recipient.timezone if recipient else "UTC")
-    if OutboxMessage.objects.filter(dedup_key=dedup_key).exists():
-        return None
     row = OutboxMessage(
         dedup_key=dedup_key[:200],
         event=event,
@@ -180,6 +178,8 @@ def notify_rendered(
 
 
 def _insert(row: OutboxMessage) -> OutboxMessage | None:
+    """The unique dedup key decides: a second write of the same event is refused
+    by the database (in a savepoint, so the caller's transaction goes on)."""
     try:
         with transaction.atomic():
             row.save()

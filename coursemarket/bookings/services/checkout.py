@@ -112,7 +112,9 @@ def booking_payment_succeeded(*, booking: Booking, payment: Payment) -> Booking:
     from coursemarket.payments.services import payment_refund_in_full
 
     with transaction.atomic():
-        booking = Booking.objects.select_for_update(of=("self",)).select_related("session").get(pk=booking.pk)
+        booking = (
+            Booking.objects.select_for_update(of=("self",)).select_related("session", "student").get(pk=booking.pk)
+        )
         school_id = booking.session.school_id
         now = timezone.now()
         if booking.state in (BookingState.HELD, BookingState.PENDING_PAYMENT):

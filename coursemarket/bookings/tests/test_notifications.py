@@ -172,3 +172,74 @@ def test_no_email_to_an_unverified_address():
     confirmed_free(student, make_session(CourseFactory(price=Decimal("0")), days=8))
     row = OutboxMessage.objects.get(event="bookings.confirmed")
     assert row.status == OutboxStatus.SKIPPED and row.last_error == "address not verified"
+
+
+# --- Every booking event, in English and in Spanish ----------------------------------
+
+SUBJECTS = {
+    "payment_failed": ("Your payment did not go through: ", "Tu pago no se ha podido completar: "),
+    "hold_expired": ("Your held seats were released: ", "Tus plazas guardadas se han liberado: "),
+    "waitlist_joined": ("You are on the waiting list: ", "Estás en la lista de espera: "),
+    "refunded": ("Refund of ", "Reembolso de "),
+    "session_cancelled": ("Session cancelled: ", "Sesión cancelada: "),
+    "meeting_cancelled": ("Schedule change: ", "Cambio de horario: "),
+}
+
+
+def _cause(event: str, student):  # type: ignore[no-untyped-def]
+    """Make `event` happen to `student` through the services; returns what the body must mention."""
+    from coursemarket.bookings.services.checkout import booking_payment_failed
+    from coursemarket.catalog.services import session_cancel
+    from coursemarket.payments.models import Payment
+    from coursemarket.payments.services import payment_refund_in_full
+    from coursemarket.scheduling.services import meeting_cancel
+
+    from . import test_waitlist
+
+    if event == "waitlist_joined":
+        session, _holds = test_waitlist.full_session()
+        test_waitlist.join(student, session)
+        return session.course.title
+    w = school_world(days=20)
+    if event == "payment_failed":
+        booking = hold(student, w.session)
+        payment = Payment.objects.create(
+            booking=booking, provider="stripe", amount=booking.total, currency=booking.currency,
+            idempotency_key="declined", state="failed", failure_code="card_declined",
+        )  # fmt: skip
+        booking_payment_failed(booking=booking, payment=payment, message="declined")
+        return f"/checkout/{booking.reference}/"
+    if event == "hold_expired":
+        booking = hold(student, w.session)
+        Booking.objects.filter(pk=booking.pk).update(hold_expires_at=timezone.now() - timedelta(minutes=1))
+        expire_due_holds()
+        return booking.reference
+    booking = confirmed_by_transfer(student, w.session, staff_user=w.owner)
+    if event == "refunded":
+        payment_refund_in_full(payment=booking.payments.get(), key="goodwill", reason="goodwill")
+        return booking.reference
+    if event == "session_cancelled":
+        session_cancel(actor=w.owner, session=w.session, reason="Flooded studio")
+        return "Flooded studio"
+    meetings = list(w.session.meetings.order_by("starts_at"))
+    if len(meetings) < 2:
+        from coursemarket.catalog.models import Meeting
+
+        start = meetings[0].ends_at + timedelta(days=2)
+        Meeting.objects.create(session=w.session, starts_at=start, ends_at=start + timedelta(hours=2))
+    meeting_cancel(actor=w.owner, meeting=w.session.meetings.order_by("starts_at").first(), reason="Teacher ill")
+    return "Teacher ill"
+
+
+@pytest.mark.parametrize("event", list(SUBJECTS))
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_each_booking_event_reaches_the_student_in_their_language(smtp, event, language):
+    student = UserFactory(language=language)
+    mentioned = _cause(event, student)
+    received = [m for m in smtp.deliver() if m["To"] == student.email]
+    english, spanish = SUBJECTS[event]
+    prefix = spanish if language == "es" else english
+    (mail,) = [m for m in received if m["Subject"].startswith(prefix)]
+    assert mentioned in body_text(mail)
+    assert f'lang="{language}"' in body_text(mail, "html")
+    assert f"/{language}/" in body_text(mail)

@@ -29,15 +29,28 @@ def number(value: Any) -> str:
 @register.simple_tag(takes_context=True)
 def language_url(context: Any, language: str) -> str:
     """This page's address in another language (for hreflang and the switcher)."""
-    from django.urls import translate_url
+    from django.urls import NoReverseMatch, reverse, translate_url
 
     request = context.get("request")
     if request is None:
         return "/"
-    # Asked for every language in the head and again in the footer: resolve once each.
+    # Asked for every language in the head and again in the footer: work out once each,
+    # from the match the request already has (translate_url would resolve the path again).
     found: dict[str, str] = request.__dict__.setdefault("_language_urls", {})
     if language not in found:
-        found[language] = translate_url(request.build_absolute_uri(), language)
+        match = getattr(request, "resolver_match", None)
+        if match is None or not match.url_name:
+            found[language] = translate_url(request.build_absolute_uri(), language)
+        else:
+            name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+            try:
+                with translation.override(language):
+                    path = reverse(name, args=match.args, kwargs=match.kwargs)
+            except NoReverseMatch:
+                found[language] = translate_url(request.build_absolute_uri(), language)
+            else:
+                query = request.META.get("QUERY_STRING", "")
+                found[language] = request.build_absolute_uri(path) + (f"?{query}" if query else "")
     return found[language]
 
 
