@@ -14,11 +14,12 @@ renders afresh. Old entries are never read again and age out of the cache.
 The versions live in the database and not in the cache, because the default
 cache is per process: a seat taken in one web worker, or freed by the
 background worker's hold expiry, must reach every process's cache. A process
-sees its own bumps at once and trusts the versions it read for
-CATALOG_PAGE_VERSION_SECONDS (1 s; 0 reads them on every request), so a hit
-usually costs no query at all — on PostgreSQL, without a pool, one query means
-a new connection, which costs more than the rest of the hit. A change made in
-another process therefore shows within that second. Pages also expire after
+sees its own bumps at once and, by default (CATALOG_PAGE_VERSION_SECONDS=0),
+reads the versions on every hit (one small query), so a change made in another
+process shows at once too. Above 0 a process trusts the versions it read for
+that long: no query on a hit (worth it on PostgreSQL without a connection
+pool, where a query means a new connection), a change from another process
+showing within that time. Pages also expire after
 CATALOG_PAGE_CACHE_SECONDS (a safety net for changes made outside the
 services, e.g. in the admin) and a course page no later than the moment its
 next session starts or closes for booking (the view says when, with
@@ -123,7 +124,7 @@ def forget_versions() -> None:
 
 
 def version_seconds() -> float:
-    return float(getattr(settings, "CATALOG_PAGE_VERSION_SECONDS", 1))
+    return float(getattr(settings, "CATALOG_PAGE_VERSION_SECONDS", 0))
 
 
 def _remember(versions: dict[str, int], at: float) -> None:

@@ -183,9 +183,10 @@ else:
 # Public catalog pages rendered for anonymous visitors stay in the cache at most
 # this long; services invalidate them on every change (catalog/pagecache.py). 0: off.
 CATALOG_PAGE_CACHE_SECONDS = int(os.environ.get("CATALOG_PAGE_CACHE_SECONDS", "60"))
-# How long a process trusts the page versions it read from the database: a change
-# made in another process (web worker, background worker) shows within this. 0: read every time.
-CATALOG_PAGE_VERSION_SECONDS = float(os.environ.get("CATALOG_PAGE_VERSION_SECONDS", "1"))
+# How long a process trusts the page versions it read from the database. 0 (the
+# default): read them on every cached hit, so a change made in any process (web
+# worker, background worker) shows at once. Above 0, such a change shows within it.
+CATALOG_PAGE_VERSION_SECONDS = float(os.environ.get("CATALOG_PAGE_VERSION_SECONDS", "0"))
 
 # --- Auth -------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
