@@ -146,16 +146,9 @@ def booking_hold(*, student: Any, request: HoldRequest, now: datetime | None = N
         raise ValidationError(_("This session has no price yet."), code="no_price")
     try:
         with transaction.atomic():
-            if not take_seats(session_id=session.pk, seats=request.seats):
-                if _has_waitlist(session.pk):
-                    raise _waitlist_first()
-                left = Session.objects.values_list("capacity", "seats_taken").get(pk=session.pk)
-                message = _("Only %(left)d seats are left.") % {"left": max(left[0] - left[1], 0)}
-                raise field_error("seats", message, "full")
-            # Checked after take_seats: its UPDATE row-locks the session (PostgreSQL),
-            # so a waitlist join that committed before us is seen here.
-            if _has_waitlist(session.pk):
-                raise _waitlist_first()
+            # The booking and its audit entry first, the seats last: on PostgreSQL
+            # the conditional UPDATE row-locks the (hot) session until commit, so
+            # taking the seats as the last write keeps that lock as short as it can be.
             booking = Booking.objects.create(
                 student=student,
                 session=session,
@@ -172,6 +165,16 @@ def booking_hold(*, student: Any, request: HoldRequest, now: datetime | None = N
                 actor=student, action="booking.held", target=booking, school_id=session.school_id,
                 changes={"seats": request.seats, "session": session.pk},
             )  # fmt: skip
+            if not take_seats(session_id=session.pk, seats=request.seats):
+                if _has_waitlist(session.pk):
+                    raise _waitlist_first()
+                left = Session.objects.values_list("capacity", "seats_taken").get(pk=session.pk)
+                message = _("Only %(left)d seats are left.") % {"left": max(left[0] - left[1], 0)}
+                raise field_error("seats", message, "full")
+            # Checked after take_seats: its UPDATE row-locks the session (PostgreSQL),
+            # so a waitlist join that committed before us is seen here.
+            if _has_waitlist(session.pk):
+                raise _waitlist_first()
     except IntegrityError:
         # The same request won a race in another process: answer with its booking.
         return Booking.objects.get(student=student, request_key=request.request_key)
