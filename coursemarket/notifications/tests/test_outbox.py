@@ -146,3 +146,12 @@ def test_emails_are_in_the_data_export_and_erased_with_the_account():
     row.refresh_from_db()
     assert row.status == OutboxStatus.SKIPPED and row.to_email != email and not row.text_body
     assert deliver_due() == 0
+
+
+def test_deploy_check_says_when_email_stays_in_the_development_mailbox(settings):
+    from coursemarket.notifications.checks import development_mailbox_in_production
+
+    settings.MAILERS = {"default": {"BACKEND": "coursemarket.notifications.mailbox.EmailBackend"}}
+    assert [m.id for m in development_mailbox_in_production()] == ["notifications.I001"]
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend"}}
+    assert development_mailbox_in_production() == []
