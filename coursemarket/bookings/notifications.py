@@ -57,16 +57,15 @@ def build_context(context: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def booking_ics(booking: Booking, *, language: str) -> Attachment:
-    """The session's meetings as an iCalendar file (TZID + VTIMEZONE)."""
-    meetings = [m for m in _meetings(booking.session) if not m.is_cancelled]
-    title = course_text(booking.session.course, language).title
-    document = calendar_document(meetings=meetings, name=title, base_url=settings.SITE_URL, language=language)
-    return Attachment(filename=f"{booking.reference}.ics", content=document, mimetype="text/calendar")
-
-
 def ics_attachment(context: dict[str, Any]) -> Attachment:
-    return booking_ics(context["booking"], language=translation.get_language() or settings.LANGUAGE_CODE)
+    """Made after build_context, whose meetings and title it reuses."""
+    document = calendar_document(
+        meetings=context["meetings"],
+        name=context["course_title"],
+        base_url=settings.SITE_URL,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+    )
+    return Attachment(filename=f"{context['booking'].reference}.ics", content=document, mimetype="text/calendar")
 
 
 ICS = LazyAttachment("coursemarket.bookings.notifications.ics_attachment")

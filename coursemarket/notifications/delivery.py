@@ -112,6 +112,14 @@ def deliver_due(*, worker_id: str = "worker", limit: int = 50) -> int:
     return sent
 
 
+def deliver_all(*, worker_id: str = "worker") -> int:
+    """Deliver until nothing is due (tests, `send_outbox --once`)."""
+    total = 0
+    while sent := deliver_due(worker_id=worker_id):
+        total += sent
+    return total
+
+
 def _record_failure(row: OutboxMessage, error: Exception, *, permanent: bool = False) -> None:
     attempts = row.attempts + 1
     text = f"{type(error).__name__}: {error}"[:2000]

@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -24,9 +23,6 @@ def eml_path(message_id: str) -> Path:
 
 
 class EmailBackend(BaseEmailBackend):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-
     def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
         folder = mailbox_dir()
         folder.mkdir(parents=True, exist_ok=True)

@@ -115,20 +115,9 @@ def notify(
     (course titles, meeting lists) at render time."""
     to_email = to_email or (recipient.email if recipient else "")
     language = language_for(language or (recipient.language if recipient else ""))
-    tz = tz or (recipient.timezone if recipient else "UTC")
-    row = OutboxMessage(
-        dedup_key=dedup_key[:200],
-        event=event,
-        category=category,
-        recipient=recipient,
-        to_email=to_email,
-        language=language,
-        timezone=tz or "UTC",
-        next_attempt_at=timezone.now(),
-    )
-    reason = _skip_reason(recipient, to_email, category) if to_email else "no address"
-    if reason:
-        row.status, row.last_error = OutboxStatus.SKIPPED, reason
+    row = _new_row(event=event, dedup_key=dedup_key, category=category, recipient=recipient, to_email=to_email)
+    row.language, row.timezone = language, tz or (recipient.timezone if recipient else "") or "UTC"
+    if row.status == OutboxStatus.SKIPPED:
         return _insert(row)
     headers: dict[str, str] = {}
     full = {"recipient": recipient, "category": category, **context}
@@ -159,22 +148,25 @@ def notify_rendered(
     language: str = "",
 ) -> OutboxMessage | None:
     """Queue a message rendered elsewhere (allauth's account emails)."""
+    row = _new_row(event=event, dedup_key=dedup_key, category=category, recipient=recipient, to_email=to_email)
+    row.language, row.subject, row.text_body, row.html_body = language_for(language), subject[:300], text, html
+    return _insert(row)
+
+
+def _new_row(*, event: str, dedup_key: str, category: str, recipient: User | None, to_email: str) -> OutboxMessage:
+    """A pending row, or a skipped one with the reason (see _skip_reason)."""
     row = OutboxMessage(
         dedup_key=dedup_key[:200],
         event=event,
         category=category,
         recipient=recipient,
         to_email=to_email,
-        language=language_for(language),
-        subject=subject[:300],
-        text_body=text,
-        html_body=html,
         next_attempt_at=timezone.now(),
     )
-    reason = _skip_reason(recipient, to_email, category)
+    reason = _skip_reason(recipient, to_email, category) if to_email else "no address"
     if reason:
         row.status, row.last_error = OutboxStatus.SKIPPED, reason
-    return _insert(row)
+    return row
 
 
 def _insert(row: OutboxMessage) -> OutboxMessage | None:

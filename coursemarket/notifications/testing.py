@@ -71,10 +71,9 @@ class SmtpServer:
 
     def deliver(self) -> list[EmailMessage]:
         """Run the outbox until it is empty; returns what the server received."""
-        from .delivery import deliver_due
+        from .delivery import deliver_all
 
-        while deliver_due(worker_id="test"):
-            pass
+        deliver_all(worker_id="test")
         return list(self.messages)
 
 

@@ -12,7 +12,7 @@ from coursemarket.catalog.selectors import course_text
 from coursemarket.notifications.models import Category
 from coursemarket.notifications.services import absolute_url, notify
 from coursemarket.schools.models import Membership
-from coursemarket.schools.notifications import school_header, school_staff
+from coursemarket.schools.notifications import notify_staff, school_header
 from coursemarket.schools.permissions import Perm
 
 from .models import ModerationAction, ReportSource, Review, ReviewAnswer, ReviewReport, ReviewStatus
@@ -110,23 +110,14 @@ def school_review_notify(review: Review) -> int:
     review = Review.objects.select_related("course", "school").get(pk=review.pk)
     if review.status != ReviewStatus.PUBLISHED:
         return 0
-    sent = 0
-    for user in school_staff(review.school_id, Perm.MANAGE_REVIEWS):
-        row = notify(
-            event="reviews.school_new",
-            dedup_key=f"school-review:{review.pk}:{user.pk}",
-            category=Category.SCHOOL_ACTIVITY,
-            template="reviews/email/school_new_review",
-            context={
-                **school_header(review.school),
-                "review": review,
-                "course_title": _course_title(review, user.language),
-                "url": absolute_url("reviews:dashboard", language=user.language, kwargs={"slug": review.school.slug}),
-            },
-            recipient=user,
-        )
-        sent += row is not None
-    return sent
+    return notify_staff(
+        review.school_id,
+        Perm.MANAGE_REVIEWS,
+        event="reviews.school_new",
+        key=f"school-review:{review.pk}",
+        template="reviews/email/school_new_review",
+        context_for=lambda user: _school_review_context(review, user),
+    )
 
 
 def school_review_reported_notify(report: ReviewReport, *, actor: Any = None) -> int:
@@ -135,22 +126,25 @@ def school_review_reported_notify(report: ReviewReport, *, actor: Any = None) ->
     flagged it. The reader stays anonymous; the reason category is given."""
     report = ReviewReport.objects.select_related("review__course", "review__school").get(pk=report.pk)
     review = report.review
-    sent = 0
-    for user in school_staff(review.school_id, Perm.MANAGE_REVIEWS, exclude=actor):
-        row = notify(
-            event="reviews.school_reported",
-            dedup_key=f"school-review-report:{report.pk}:{user.pk}",
-            category=Category.SCHOOL_ACTIVITY,
-            template="reviews/email/school_review_reported",
-            context={
-                **school_header(review.school),
-                "review": review,
-                "report": report,
-                "by_school": report.source == ReportSource.SCHOOL,
-                "course_title": _course_title(review, user.language),
-                "url": absolute_url("reviews:dashboard", language=user.language, kwargs={"slug": review.school.slug}),
-            },
-            recipient=user,
-        )
-        sent += row is not None
-    return sent
+    return notify_staff(
+        review.school_id,
+        Perm.MANAGE_REVIEWS,
+        event="reviews.school_reported",
+        key=f"school-review-report:{report.pk}",
+        template="reviews/email/school_review_reported",
+        context_for=lambda user: {
+            **_school_review_context(review, user),
+            "report": report,
+            "by_school": report.source == ReportSource.SCHOOL,
+        },
+        exclude=actor,
+    )
+
+
+def _school_review_context(review: Review, user: Any) -> dict[str, Any]:
+    return {
+        **school_header(review.school),
+        "review": review,
+        "course_title": _course_title(review, user.language),
+        "url": absolute_url("reviews:dashboard", language=user.language, kwargs={"slug": review.school.slug}),
+    }

@@ -6,6 +6,7 @@ reviews/notifications.py and use the helpers here."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -85,23 +86,47 @@ def _load(booking: Booking) -> Booking:
 # --- new booking, cancellation ----------------------------------------------
 
 
+def notify_staff(
+    school_id: int,
+    permission: Perm,
+    *,
+    event: str,
+    key: str,
+    template: str,
+    context_for: Callable[[User], dict[str, Any]],
+    exclude: Any = None,
+) -> int:
+    """One school-activity message to each staff member whose role has
+    `permission` (but `exclude`), keyed `key:<user id>`, with the context
+    `context_for(user)` gives. Returns how many were queued."""
+    sent = 0
+    for user in school_staff(school_id, permission, exclude=exclude):
+        row = notify(
+            event=event,
+            dedup_key=f"{key}:{user.pk}",
+            category=Category.SCHOOL_ACTIVITY,
+            template=template,
+            context=context_for(user),
+            recipient=user,
+        )
+        sent += row is not None
+    return sent
+
+
 def school_booking_notify(booking: Booking) -> int:
     """Tell the school's booking managers about a new (confirmed) booking.
     Call inside the transaction that confirms it. Returns how many messages
     were queued (0 for an event already told)."""
     booking = _load(booking)
-    sent = 0
-    for user in school_staff(booking.session.school_id, Perm.MANAGE_BOOKINGS, exclude=booking.student):
-        row = notify(
-            event="schools.booking_new",
-            dedup_key=f"school-booking:{booking.pk}:{user.pk}",
-            category=Category.SCHOOL_ACTIVITY,
-            template="schools/email/booking_new",
-            context=_booking_context(booking, user),
-            recipient=user,
-        )
-        sent += row is not None
-    return sent
+    return notify_staff(
+        booking.session.school_id,
+        Perm.MANAGE_BOOKINGS,
+        event="schools.booking_new",
+        key=f"school-booking:{booking.pk}",
+        template="schools/email/booking_new",
+        context_for=lambda user: _booking_context(booking, user),
+        exclude=booking.student,
+    )
 
 
 def school_cancellation_notify(booking: Booking, *, actor: Any = None) -> int:
@@ -109,18 +134,15 @@ def school_cancellation_notify(booking: Booking, *, actor: Any = None) -> int:
     student or by a colleague: `actor`, who is not told of their own act).
     Call inside the cancelling transaction, after the booking is cancelled."""
     booking = _load(booking)
-    sent = 0
-    for user in school_staff(booking.session.school_id, Perm.MANAGE_BOOKINGS, exclude=actor):
-        row = notify(
-            event="schools.booking_cancelled",
-            dedup_key=f"school-cancellation:{booking.pk}:{user.pk}",
-            category=Category.SCHOOL_ACTIVITY,
-            template="schools/email/booking_cancelled",
-            context={**_booking_context(booking, user), "by_school": booking.cancelled_by == "school"},
-            recipient=user,
-        )
-        sent += row is not None
-    return sent
+    return notify_staff(
+        booking.session.school_id,
+        Perm.MANAGE_BOOKINGS,
+        event="schools.booking_cancelled",
+        key=f"school-cancellation:{booking.pk}",
+        template="schools/email/booking_cancelled",
+        context_for=lambda user: {**_booking_context(booking, user), "by_school": booking.cancelled_by == "school"},
+        exclude=actor,
+    )
 
 
 # --- daily digest ------------------------------------------------------------
