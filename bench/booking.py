@@ -144,11 +144,6 @@ def engine_env(engine: str, stripe_base: str) -> dict[str, str]:
     env = harness.engine_env(engine, name=SQLITE_NAME)
     if engine == "postgres":
         env["DATABASE_URL"] = f"{harness.PG_SERVER}/{PG_DATABASE}"
-        # Under ASGI every request runs its sync code in a thread of its own, so
-        # a persistent connection (DB_CONN_MAX_AGE, default 60) is never reused:
-        # it stays open until it is garbage-collected, and 32 clients exhaust
-        # PostgreSQL's 100 connections in seconds. One connection per request.
-        env.setdefault("DB_CONN_MAX_AGE", "0")
     env["STRIPE_API_BASE"] = stripe_base
     return env
 
@@ -220,24 +215,37 @@ def localstripe() -> Iterator[str]:
                 process.wait()
 
 
-def server_cpu_seconds(base: str) -> float:
-    """CPU time (user + system) used so far by the uvicorn serving `base` and
-    its workers (everything in its session, see harness.asgi_server)."""
-    port = base.rsplit(":", 1)[1]
+def cpu_seconds() -> dict[str, float]:
+    """CPU time (user + system) used so far, by what it is: "server" (each
+    uvicorn and its workers: everything in its session, see
+    harness.asgi_server), "localstripe" (its session) and "postgres" (every
+    PostgreSQL process on the machine, the benchmark's connections included)."""
     stats = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             with contextlib.suppress(OSError), open(f"/proc/{entry}/stat") as f:
                 stats[entry] = f.read().rsplit(")", 1)[1].split()
-    leaders = []
+    kinds: dict[str, str] = {}  # session id -> kind
+    postgres = set()
     for pid in stats:
         with contextlib.suppress(OSError):
             with open(f"/proc/{pid}/cmdline", "rb") as f:
                 argv = f.read().split(b"\0")
-            if b"uvicorn" in argv and port.encode() in argv:
-                leaders.append(stats[pid][3])  # its session id
+            with open(f"/proc/{pid}/comm", "rb") as f:
+                comm = f.read().strip()
+            if comm.startswith(b"postgres"):
+                postgres.add(pid)
+            elif b"uvicorn" in argv:
+                kinds[stats[pid][3]] = "server"
+            elif any(b"localstripe" in arg for arg in argv):
+                kinds[stats[pid][3]] = "localstripe"
     ticks = os.sysconf("SC_CLK_TCK")
-    return sum(int(f[11]) + int(f[12]) for f in stats.values() if f[3] in leaders) / ticks
+    totals = {"server": 0.0, "localstripe": 0.0, "postgres": 0.0}
+    for pid, f in stats.items():
+        kind = "postgres" if pid in postgres else kinds.get(f[3])
+        if kind:
+            totals[kind] += (int(f[11]) + int(f[12])) / ticks
+    return totals
 
 
 # --- The clients ------------------------------------------------------------------
@@ -255,6 +263,8 @@ class RunResult:
     steps_ms: dict[str, list[float]] = field(default_factory=dict)
     seconds: float = 0.0
     server_cpu: float = 0.0  # seconds of CPU used by uvicorn and its workers
+    stripe_cpu: float = 0.0  # by localstripe
+    postgres_cpu: float = 0.0  # by PostgreSQL (0 on SQLite: in the server's processes)
     client_cpu: float = 0.0  # seconds of CPU used by this process (the 32 clients)
     db: dict[str, Any] = field(default_factory=dict)
 
@@ -446,9 +456,12 @@ async def run_engine_load(base: str, stripe_base: str, info: dict, args: argpars
                 continue
             result = RunResult(name=name)
             seconds = args.duration if timed else args.duration * 6
-            server_before, client_before = server_cpu_seconds(base), time.process_time()
+            before, client_before = cpu_seconds(), time.process_time()
             await drive(clients, info["sessions"][name], kind, result, seconds=seconds)
-            result.server_cpu = server_cpu_seconds(base) - server_before
+            after = cpu_seconds()
+            result.server_cpu = after["server"] - before["server"]
+            result.stripe_cpu = after["localstripe"] - before["localstripe"]
+            result.postgres_cpu = after["postgres"] - before["postgres"]
             result.client_cpu = time.process_time() - client_before
             results.append(result)
         return results
@@ -485,6 +498,7 @@ def report_run(r: RunResult) -> None:
     print(f"  {'':<15} median per step (ms): {steps}")
     print(
         f"  {'':<15} CPU per confirmed booking: server {r.cpu_ms(r.server_cpu):.0f} ms (uvicorn workers), "
+        f"PostgreSQL {r.cpu_ms(r.postgres_cpu):.0f} ms, localstripe {r.cpu_ms(r.stripe_cpu):.0f} ms, "
         f"clients {r.cpu_ms(r.client_cpu):.0f} ms"
     )
     print(

@@ -102,18 +102,21 @@ def student_tab_counts(*, student: Any, now: datetime | None = None) -> dict[str
     return {tab: int(row[tab] or 0) for tab in TABS}
 
 
-def student_booking(*, student: Any, reference: str) -> Booking:
-    """One of the student's own bookings; anyone else's does not exist (404)."""
+def student_booking(*, student: Any, reference: str, payments: bool = True) -> Booking:
+    """One of the student's own bookings; anyone else's does not exist (404).
+    With `payments` (for pages that show them) its payments come along."""
     if not getattr(student, "is_authenticated", False):
         raise Http404
+    bookings = Booking.objects.filter(student=student, reference=reference.upper())
     booking = (
-        _with_payments(Booking.objects.filter(student=student, reference=reference.upper()))
+        (_with_payments(bookings) if payments else bookings)
         .select_related("session__course__school", "session__location", "session__room")
         .first()
     )
     if booking is None:
         raise Http404
-    attach_payment([booking])
+    if payments:
+        attach_payment([booking])
     # The course came with the booking (select_related): only its translation
     # may need a query, and none when the reader's language is the course's.
     booking.session.course.text = course_text(booking.session.course)  # type: ignore[attr-defined]

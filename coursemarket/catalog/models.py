@@ -13,6 +13,10 @@ from parler.models import TranslatableModel, TranslatedFields
 
 from .policies import CancellationPolicy
 
+# Listings show a session's seats only when this few are left (and "Full" at
+# none), so a booking changes them only near or across it (see pagecache).
+LOW_SEATS = 3
+
 
 class Category(TranslatableModel):
     """A node of the platform's topic tree (Languages › Spanish). Names are
@@ -295,6 +299,11 @@ class Session(models.Model):
     @property
     def seats_left(self) -> int:
         return max(self.capacity - self.seats_taken, 0)
+
+    @property
+    def seats_low(self) -> bool:
+        """Few seats left: listings show the count only then (LOW_SEATS)."""
+        return 0 < self.seats_left <= LOW_SEATS
 
     @property
     def price(self) -> Decimal | None:

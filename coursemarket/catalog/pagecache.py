@@ -55,7 +55,7 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
 from django.utils import timezone, translation
 
-from .models import Course, PageVersion, Session
+from .models import LOW_SEATS, Course, PageVersion, Session
 
 logger = logging.getLogger(__name__)
 
@@ -78,27 +78,42 @@ def page_seconds() -> int:
 # --- invalidation ---------------------------------------------------------------
 
 
-def catalog_changed(course_id: int | None = None, *, session_id: int | None = None) -> None:
+def catalog_changed(course_id: int | None = None, *, session_id: int | None = None, seats: int | None = None) -> None:
     """Public catalog pages changed: one course's (its texts, sessions, meetings,
     seats, reviews) with `course_id` or `session_id`, or with neither something
     many pages show (a school, an instructor, a location). Call it from the
     service that makes the change, inside its transaction: the pages get new
     versions once it commits (at once outside a transaction), never if it
-    rolls back."""
-    transaction.on_commit(partial(_bump, course_id, session_id), robust=True)
+    rolls back.
+
+    `seats`: only the seats taken on `session_id` moved, by this many (more
+    taken: positive; given back: negative). The course page shows the exact
+    count, so it always changes; listings show it only when few are left
+    (LOW_SEATS) and filter on "seats left", so they change only when the count
+    was or is now at or below that — not on every booking of a session with
+    room (which would empty the listing cache at every booking anywhere)."""
+    transaction.on_commit(partial(_bump, course_id, session_id, seats), robust=True)
 
 
-def _bump(course_id: int | None, session_id: int | None) -> None:
+def _bump(course_id: int | None, session_id: int | None, seats: int | None = None) -> None:
     if course_id is None and session_id is None:
         scopes = [ALL]
     else:
         if session_id is not None:
-            slug = Session.objects.filter(pk=session_id).values_list("course__slug", flat=True).first()
+            row = Session.objects.filter(pk=session_id).values_list("course__slug", "capacity", "seats_taken").first()
+            slug = row[0] if row else None
         else:
             slug = Course.objects.filter(id=course_id or 0).values_list("slug", flat=True).first()
         if slug is None:
             return
         scopes = [course_scope(slug), LISTING]
+        # Read after this change committed: the seats left now, and before it
+        # (others may have moved the count since; each of them bumps after its
+        # own commit, and cached pages expire after CATALOG_PAGE_CACHE_SECONDS).
+        if seats is not None and row is not None:
+            left = row[1] - row[2]
+            if min(left, left + seats) > LOW_SEATS:
+                scopes = [course_scope(slug)]
     # New random versions (never a counter that could come back to an old value);
     # rows in a fixed order, so two concurrent bumps cannot deadlock on PostgreSQL.
     versions = {scope: secrets.randbits(62) for scope in sorted(scopes)}

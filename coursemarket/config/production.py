@@ -16,10 +16,10 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only"):
     raise ImproperlyConfigured("Set SECRET_KEY to a random string of 50 or more characters in production.")
 
-# PostgreSQL through psycopg's connection pool: under ASGI each request runs in
-# its own thread, so a persistent connection would never be reused; the pool
-# hands each request a ready connection and takes it back (DB_POOL=0 turns it
-# off, e.g. behind pgbouncer).
+# PostgreSQL through psycopg's connection pool: each request takes a ready
+# connection and gives it back when it ends, so a process holds only as many
+# as it uses at once (DB_POOL=0 turns it off, e.g. behind pgbouncer; then
+# DB_CONN_MAX_AGE applies).
 if DATABASES["default"]["ENGINE"].endswith("postgresql") and env_bool("DB_POOL", True):  # noqa: F405
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
     DATABASES["default"]["OPTIONS"]["pool"] = {  # noqa: F405

@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -75,15 +75,14 @@ def payment_start(*, booking: Booking, provider: str, key: str, payment_method: 
     is cancelled at the provider first, so one booking never has two charges
     in flight. Returns the payment with the provider's verdict applied."""
     impl = provider_for(provider)
-    existing = Payment.objects.filter(idempotency_key=key).first()
+    # One query for both: this key's payment, and the booking's open attempts.
+    found = list(Payment.objects.filter(Q(idempotency_key=key) | Q(booking=booking, state__in=OPEN_PAYMENT_STATES)))
+    existing = next((payment for payment in found if payment.idempotency_key == key), None)
     if existing is not None:
         if existing.booking_id != booking.pk:
             raise ValidationError(_("This form has expired; reload the page and try again."), code="key_reused")
         return existing
-    abandoned = [
-        payment_abandon(payment=other)
-        for other in Payment.objects.filter(booking=booking, state__in=OPEN_PAYMENT_STATES)
-    ]
+    abandoned = [payment_abandon(payment=other) for other in found]
     if abandoned:  # one of them may have succeeded after all and confirmed the booking
         booking.refresh_from_db(fields=["state"])
     if booking.state != BookingState.HELD:
@@ -109,7 +108,9 @@ def payment_start(*, booking: Booking, provider: str, key: str, payment_method: 
                 # Free and bank transfer: no outside call, so the payment and
                 # its effect on the booking commit together.
                 status = impl.start(payment=payment)
-                payment = payment_apply(payment=payment, status=status, actor=booking.student)
+                # Written by this transaction a moment ago, so nobody else can
+                # have it: no need to read and lock it again.
+                payment = _apply(current=payment, status=status, actor=booking.student)
                 if provider == ProviderName.BANK_TRANSFER:
                     _outcomes().booking_payment_pending(booking=booking, payment=payment)
                 return payment
@@ -158,8 +159,16 @@ def payment_apply(*, payment: Payment, status: ProviderStatus, actor: Any | None
     tell the booking. Anything else (a verdict we already have, a stale
     "failed" after "succeeded") changes nothing — so webhooks, the browser's
     return and reconciliation can report the same thing in any order."""
-    with transaction.atomic():
+    # No savepoint: nothing here catches an error to go on in the same transaction.
+    with transaction.atomic(savepoint=False):
         current = Payment.objects.select_for_update(of=("self",)).select_related("booking__session").get(pk=payment.pk)
+        return _apply(current=current, status=status, actor=actor)
+
+
+def _apply(*, current: Payment, status: ProviderStatus, actor: Any | None) -> Payment:
+    """payment_apply's work on a payment row this transaction holds (locked, or
+    created by it), with its booking and session."""
+    with transaction.atomic(savepoint=False):
         target = status.state
         if target == current.state or target not in PAYMENT_TRANSITIONS[current.state]:
             return current
@@ -181,8 +190,9 @@ def payment_apply(*, payment: Payment, status: ProviderStatus, actor: Any | None
             changes={"state": {"before": before, "after": target}, "code": status.failure_code},
         )  # fmt: skip
         if target == PaymentState.SUCCEEDED:
-            _outcomes().booking_payment_succeeded(booking=current.booking, payment=current)
-            current.refresh_from_db()  # a payment the booking could not use was refunded
+            # The booking as it is now: confirmed, or this payment refunded
+            # (which updates `current`) when the booking could not use it.
+            current.booking = _outcomes().booking_payment_succeeded(booking=current.booking, payment=current)
         elif target == PaymentState.FAILED:
             _outcomes().booking_payment_failed(booking=current.booking, payment=current, message=status.failure_message)
         return current

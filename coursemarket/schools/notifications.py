@@ -80,6 +80,16 @@ def _booking_context(booking: Booking, recipient: User) -> dict[str, Any]:
 
 
 def _load(booking: Booking) -> Booking:
+    """The booking with its student, course and school: as given when the
+    caller read them already (the confirming transaction does), else read."""
+    loaded = (
+        Booking.student.is_cached(booking)
+        and Booking.session.is_cached(booking)
+        and Session.course.is_cached(booking.session)
+        and Session.school.is_cached(booking.session)
+    )
+    if loaded:
+        return booking
     return Booking.objects.select_related("student", "session__course", "session__school").get(pk=booking.pk)
 
 

@@ -82,23 +82,37 @@ def booking_pay(
     from coursemarket.payments.models import ProviderName
     from coursemarket.payments.services import payment_start
 
-    booking = Booking.objects.select_related("session__course", "student").get(pk=booking.pk, student=student)
+    # The booking's state as it is now (the caller's copy may be older), and
+    # only the student's own booking.
+    fresh = Booking.objects.filter(pk=booking.pk, student=student).values_list("state", "hold_expires_at").first()
+    if fresh is None:
+        raise Booking.DoesNotExist
+    booking.state, booking.hold_expires_at = fresh
+    booking.student = student
     if not terms_accepted:
         raise ValidationError({"terms": ValidationError(_("Please accept the terms to continue."), code="terms")})
     if not key or len(key) > 64:
         raise ValidationError(_("This form has expired; reload the page and try again."), code="no_key")
-    existing = booking.payments.filter(idempotency_key=f"{booking.pk}-{key}").first()
-    if existing is not None:
-        return existing
-    if booking.state != BookingState.HELD:
-        raise ValidationError(_("This booking is no longer waiting for payment."), code="not_payable")
-    if booking.hold_expires_at is not None and booking.hold_expires_at <= timezone.now():
-        expire_booking(booking=booking)
-        raise ValidationError(_("Your hold expired and the seats were released. Please book again."), code="expired")
-    is_free = booking.total == 0
-    if is_free != (provider == ProviderName.FREE) or provider not in ProviderName.values:
-        raise ValidationError(_("Choose how you want to pay."), code="provider")
-    return payment_start(booking=booking, provider=provider, key=f"{booking.pk}-{key}", payment_method=payment_method)
+    key = f"{booking.pk}-{key}"
+    try:
+        if booking.state != BookingState.HELD:
+            raise ValidationError(_("This booking is no longer waiting for payment."), code="not_payable")
+        if booking.hold_expires_at is not None and booking.hold_expires_at <= timezone.now():
+            expire_booking(booking=booking)
+            raise ValidationError(
+                _("Your hold expired and the seats were released. Please book again."), code="expired"
+            )
+        is_free = booking.total == 0
+        if is_free != (provider == ProviderName.FREE) or provider not in ProviderName.values:
+            raise ValidationError(_("Choose how you want to pay."), code="provider")
+    except ValidationError:
+        # The same submission again (double click, retry) after it was paid:
+        # its payment is the answer, not an error.
+        existing = booking.payments.filter(idempotency_key=key).first()
+        if existing is not None:
+            return existing
+        raise
+    return payment_start(booking=booking, provider=provider, key=key, payment_method=payment_method)
 
 
 # --- Outcomes (called by payments.services) ---------------------------------------
@@ -111,9 +125,12 @@ def booking_payment_succeeded(*, booking: Booking, payment: Payment) -> Booking:
     it — give this payment back in full."""
     from coursemarket.payments.services import payment_refund_in_full
 
-    with transaction.atomic():
+    # No savepoint: nothing here catches an error to go on in the same transaction.
+    with transaction.atomic(savepoint=False):
         booking = (
-            Booking.objects.select_for_update(of=("self",)).select_related("session", "student").get(pk=booking.pk)
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("session__course", "session__school", "student")
+            .get(pk=booking.pk)
         )
         school_id = booking.session.school_id
         now = timezone.now()
@@ -135,6 +152,7 @@ def booking_payment_succeeded(*, booking: Booking, payment: Payment) -> Booking:
         # Expired without room, cancelled, or already paid by another attempt
         # (payment_apply reports each success once): give this money back.
         payment_refund_in_full(payment=payment, key=f"payment-{payment.pk}-unused", reason="payment not used")
+        payment.refresh_from_db()
         audit_record(
             actor=None, action="booking.late_payment_refunded", target=booking, school_id=school_id,
             changes={"payment": payment.pk, "state": booking.state},

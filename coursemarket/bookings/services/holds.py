@@ -48,7 +48,7 @@ def take_seats(*, session_id: int, seats: int) -> bool:
         pk=session_id, status=SessionStatus.SCHEDULED, seats_taken__lte=F("capacity") - seats
     ).update(seats_taken=F("seats_taken") + seats)
     if updated == 1:
-        catalog_changed(session_id=session_id)  # seats left show on the public pages
+        catalog_changed(session_id=session_id, seats=seats)  # seats left show on the public pages
     return updated == 1
 
 
@@ -59,7 +59,7 @@ def release_seats(*, session_id: int, seats: int) -> None:
 
     with transaction.atomic():
         Session.objects.filter(pk=session_id, seats_taken__gte=seats).update(seats_taken=F("seats_taken") - seats)
-        catalog_changed(session_id=session_id)
+        catalog_changed(session_id=session_id, seats=-seats)
         waitlist_serve(session_id=session_id)
 
 
@@ -132,15 +132,28 @@ def _waitlist_first() -> ValidationError:
     )
 
 
-def booking_hold(*, student: Any, request: HoldRequest, now: datetime | None = None) -> Booking:
+def booking_hold(
+    *, student: Any, request: HoldRequest, now: datetime | None = None, session: Session | None = None
+) -> Booking:
     """Hold seats for `student` while they check out. Submitting the same
-    request twice (same key) returns the first booking and takes no more seats."""
+    request twice (same key) returns the first booking and takes no more seats.
+
+    `session`: the session with its course, if the caller has just read it
+    (saves a query; capacity and status are checked by the seat UPDATE anyway)."""
     now = now or timezone.now()
-    existing = Booking.objects.filter(student=student, request_key=request.request_key).first()
-    if existing is not None:
-        return existing
-    session = Session.objects.select_related("course").filter(pk=request.session_id).first()
-    session = _check_request(request, session, now)
+    if session is None or session.pk != request.session_id:
+        session = Session.objects.select_related("course").filter(pk=request.session_id).first()
+    try:
+        session = _check_request(request, session, now)
+    except ValidationError:
+        # The same request sent again after the session filled or closed: the
+        # first one's booking is still the answer.
+        existing = request.request_key and (
+            Booking.objects.filter(student=student, request_key=request.request_key).first()
+        )
+        if existing:
+            return existing
+        raise
     price = session.price
     if price is None:
         raise ValidationError(_("This session has no price yet."), code="no_price")
@@ -149,6 +162,8 @@ def booking_hold(*, student: Any, request: HoldRequest, now: datetime | None = N
             # The booking and its audit entry first, the seats last: on PostgreSQL
             # the conditional UPDATE row-locks the (hot) session until commit, so
             # taking the seats as the last write keeps that lock as short as it can be.
+            # A repeated request (same key) fails here, on the unique constraint,
+            # before anything else is written: see the IntegrityError below.
             booking = Booking.objects.create(
                 student=student,
                 session=session,

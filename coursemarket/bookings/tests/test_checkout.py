@@ -247,3 +247,30 @@ def test_three_d_secure_hands_the_browser_a_client_secret_and_a_return_address(l
     back = client.get(answer["return_url"])
     assert back.status_code == 302 and back["Location"] == urls(booking)["checkout"]
     assert Payment.objects.get().state == PaymentState.REQUIRES_ACTION
+
+
+def test_the_hold_and_the_free_payment_run_a_pinned_number_of_queries(django_capture_on_commit_callbacks):
+    """The two requests of a booking (the benchmark's hot path, see
+    bench/README.md): the count is pinned so a query added by accident shows
+    here. Hold (11): session and user (middleware), the session, the
+    transaction (2), the booking, its audit entry, the seats, the waitlist
+    check, and after commit the page versions (read, write). Pay (19): session
+    and user, the booking, its state now, this key's payment and open attempts
+    (one query), the transaction (2), the payment and its audit entry, the
+    verdict and its entry, the booking locked, confirmed and its entry, the
+    address check, the email (in a savepoint: 3), the school's staff."""
+    from coursemarket.core.testing import assert_queries
+
+    student = UserFactory()
+    session = make_session(CourseFactory(price=Decimal("0")), capacity=50)
+    client = login(student)
+    client.get(reverse("bookings:book", args=[session.pk]))  # the session cookie settles
+    with assert_queries(11), django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("bookings:book", args=[session.pk]), {"seats": "1", "request_key": "r1"})
+    assert response.status_code == 302
+    booking = Booking.objects.get(student=student)
+    with assert_queries(19), django_capture_on_commit_callbacks(execute=True):
+        response = client.post(urls(booking)["pay"], {"provider": "free", "terms": "on", "pay_key": "p1"})
+    assert response.status_code == 302 and response["Location"] == urls(booking)["confirmation"]
+    booking.refresh_from_db()
+    assert booking.state == BookingState.CONFIRMED

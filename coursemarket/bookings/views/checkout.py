@@ -102,6 +102,7 @@ def book(request: HttpRequest, session_id: int) -> HttpResponse:
         booking = booking_hold(
             student=request.user,
             request=HoldRequest(session_id=session.pk, seats=seats, attendees=names, request_key=key),
+            session=session,
         )
     except ValidationError as error:
         if getattr(error, "code", None) == "waitlist":
@@ -166,8 +167,8 @@ def _render_checkout(
     return render(request, "bookings/checkout.html", context, status=status)
 
 
-def _own_booking(request: HttpRequest, reference: str) -> Booking:
-    booking = selectors.student_booking(student=request.user, reference=reference)
+def _own_booking(request: HttpRequest, reference: str, *, payments: bool = True) -> Booking:
+    booking = selectors.student_booking(student=request.user, reference=reference, payments=payments)
     if booking.state == BookingState.HELD and booking.hold_expires_at and booking.hold_expires_at <= timezone.now():
         expire_booking(booking=booking)
     return booking
@@ -194,7 +195,7 @@ def _wants_json(request: HttpRequest) -> bool:
 def pay(request: HttpRequest, reference: str) -> HttpResponse:
     """Pay a held booking. The browser's card step posts here with fetch
     (JSON answers); free and bank transfer also work as a plain form post."""
-    booking = _own_booking(request, reference)
+    booking = _own_booking(request, reference, payments=False)
     provider = request.POST.get("provider", "")
     as_json = _wants_json(request)
     if provider == ProviderName.STRIPE and not request.POST.get("payment_method", "").strip():
@@ -230,7 +231,10 @@ def _return_url(booking: Booking, payment: Payment) -> str:
 
 
 def _payment_response(request: HttpRequest, booking: Booking, payment: Payment, as_json: bool) -> HttpResponse:
-    booking.refresh_from_db()
+    if Payment.booking.is_cached(payment) and payment.booking is not booking:
+        booking.state = payment.booking.state  # as the payment's verdict left it, in the same transaction
+    else:
+        booking.refresh_from_db(fields=["state"])
     target = _after_payment_url(booking, payment)
     if target:
         return JsonResponse({"redirect": target}) if as_json else redirect(target)

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coursemarket.accounts.tests.factories import UserFactory
+from coursemarket.bookings.models import Booking
 from coursemarket.bookings.services.holds import HoldRequest, booking_hold, expire_booking
 from coursemarket.catalog import pagecache, services
 from coursemarket.catalog.models import PageVersion
@@ -245,3 +246,47 @@ def test_the_cache_can_be_switched_off(client, course, settings):
     with CaptureQueriesContext(connection) as queries:
         get(client, page_url(course))
     assert len(queries.captured_queries) > 1  # rendered again
+
+
+def _versions() -> dict[str, int]:
+    return dict(PageVersion.objects.values_list("scope", "version"))
+
+
+def test_a_booking_with_room_to_spare_leaves_the_listings_cached(course, django_capture_on_commit_callbacks):
+    """Listings show a session's seats only when few are left (LOW_SEATS): a
+    booking far from that changes the course page alone, so busy sessions do
+    not empty the listing cache at every booking. Near it, both change."""
+    session = course.sessions.get()
+    session.capacity = 20
+    session.save(update_fields=["capacity"])
+
+    def hold(seats: int, key: str) -> None:
+        with django_capture_on_commit_callbacks(execute=True):
+            booking_hold(
+                student=UserFactory(),
+                request=HoldRequest(session_id=session.pk, seats=seats, attendees=list("ABCDEFGHIJ")[:seats],
+                                    request_key=key),
+            )  # fmt: skip
+
+    hold(1, "first")  # 20 -> 19 left
+
+    def listing_moves(change) -> bool:  # type: ignore[no-untyped-def]
+        before = _versions()
+        change()
+        after = _versions()
+        assert after[pagecache.course_scope(course.slug)] != before[pagecache.course_scope(course.slug)]
+        return after.get(pagecache.LISTING) != before.get(pagecache.LISTING)
+
+    def expire(key: str) -> None:
+        with django_capture_on_commit_callbacks(execute=True):
+            expire_booking(booking=Booking.objects.get(request_key=key))
+
+    assert not listing_moves(lambda: hold(10, "ten"))  # 19 -> 9 left: cards show no count
+    assert not listing_moves(lambda: hold(5, "five"))  # 9 -> 4 left: still none
+    assert listing_moves(lambda: hold(2, "two"))  # 4 -> 2 left: "2 seats left" on the cards
+    assert "2 seats left" in get(Client(), LISTING)
+    assert listing_moves(lambda: expire("two"))  # 2 -> 4 left: the count leaves the cards
+    assert "course-card-seats" not in get(Client(), LISTING)
+    assert not listing_moves(lambda: expire("ten"))  # 4 -> 14 left
+    assert listing_moves(lambda: hold(10, "most") or hold(4, "last"))  # 14 -> 4 -> 0 left: "Full"
+    assert "Full" in get(Client(), LISTING)

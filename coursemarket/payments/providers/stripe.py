@@ -4,6 +4,7 @@ keys in the environment switch to real Stripe (see settings.STRIPE_*)."""
 
 from __future__ import annotations
 
+import functools
 import logging
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -31,11 +32,14 @@ def minor_units(amount: Decimal, currency: str) -> int:
 
 
 def client() -> stripe.StripeClient:
-    return stripe.StripeClient(
-        settings.STRIPE_SECRET_KEY,
-        base_addresses={"api": settings.STRIPE_API_BASE},
-        max_network_retries=1,
-    )
+    """One client per key and API address, shared by the process's threads:
+    its HTTP client keeps a session (and so a kept-alive connection) per thread."""
+    return _client(settings.STRIPE_SECRET_KEY, settings.STRIPE_API_BASE)
+
+
+@functools.lru_cache(maxsize=8)
+def _client(secret_key: str, api_base: str) -> stripe.StripeClient:
+    return stripe.StripeClient(secret_key, base_addresses={"api": api_base}, max_network_retries=1)
 
 
 def status_of(intent: Any) -> ProviderStatus:
