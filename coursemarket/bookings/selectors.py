@@ -102,21 +102,30 @@ def student_tab_counts(*, student: Any, now: datetime | None = None) -> dict[str
     return {tab: int(row[tab] or 0) for tab in TABS}
 
 
-def student_booking(*, student: Any, reference: str, payments: bool = True) -> Booking:
+def student_booking(*, student: Any, reference: str, page: bool = True) -> Booking:
     """One of the student's own bookings; anyone else's does not exist (404).
-    With `payments` (for pages that show them) its payments come along."""
+    With `page`, what its pages show comes along: the course (with its text in
+    the reader's language), school, place and payments. Without, only the
+    session (for writes: a third of the cost)."""
     if not getattr(student, "is_authenticated", False):
         raise Http404
     bookings = Booking.objects.filter(student=student, reference=reference.upper())
+    if not page:
+        booking = bookings.select_related("session").first()
+        if booking is None:
+            raise Http404
+        booking.student = student
+        return booking
     booking = (
-        (_with_payments(bookings) if payments else bookings)
-        .select_related("session__course__school", "session__location", "session__room")
-        .first()
+        _with_payments(bookings).select_related("session__course__school", "session__location", "session__room").first()
     )
     if booking is None:
         raise Http404
-    if payments:
-        attach_payment([booking])
+    booking.student = student
+    session = booking.session
+    if session.school_id == session.course.school_id:  # always: a session's school is its course's
+        session.school = session.course.school
+    attach_payment([booking])
     # The course came with the booking (select_related): only its translation
     # may need a query, and none when the reader's language is the course's.
     booking.session.course.text = course_text(booking.session.course)  # type: ignore[attr-defined]

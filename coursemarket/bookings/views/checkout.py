@@ -167,8 +167,8 @@ def _render_checkout(
     return render(request, "bookings/checkout.html", context, status=status)
 
 
-def _own_booking(request: HttpRequest, reference: str, *, payments: bool = True) -> Booking:
-    booking = selectors.student_booking(student=request.user, reference=reference, payments=payments)
+def _own_booking(request: HttpRequest, reference: str, *, page: bool = True) -> Booking:
+    booking = selectors.student_booking(student=request.user, reference=reference, page=page)
     if booking.state == BookingState.HELD and booking.hold_expires_at and booking.hold_expires_at <= timezone.now():
         expire_booking(booking=booking)
     return booking
@@ -195,7 +195,7 @@ def _wants_json(request: HttpRequest) -> bool:
 def pay(request: HttpRequest, reference: str) -> HttpResponse:
     """Pay a held booking. The browser's card step posts here with fetch
     (JSON answers); free and bank transfer also work as a plain form post."""
-    booking = _own_booking(request, reference, payments=False)
+    booking = _own_booking(request, reference, page=False)  # the page's part is read only if one is shown
     provider = request.POST.get("provider", "")
     as_json = _wants_json(request)
     if provider == ProviderName.STRIPE and not request.POST.get("payment_method", "").strip():
@@ -211,7 +211,7 @@ def pay(request: HttpRequest, reference: str) -> HttpResponse:
             payment_method=request.POST.get("payment_method", "").strip(),
         )
     except ValidationError as error:
-        booking.refresh_from_db()
+        booking = selectors.student_booking(student=request.user, reference=reference)  # as it is now
         target = _after_payment_url(booking)
         if target:  # paid meanwhile (another tab): nothing to do here
             return JsonResponse({"redirect": target}) if as_json else redirect(target)
@@ -222,7 +222,14 @@ def pay(request: HttpRequest, reference: str) -> HttpResponse:
 def _pay_error(request: HttpRequest, booking: Booking, errors: list[str], as_json: bool) -> HttpResponse:
     if as_json:
         return JsonResponse({"error": " ".join(errors), "pay_key": new_key()}, status=400)
-    return _render_checkout(request, booking, errors=errors, status=400)
+    return _render_checkout(request, _for_page(request, booking), errors=errors, status=400)
+
+
+def _for_page(request: HttpRequest, booking: Booking) -> Booking:
+    """`booking` with what the checkout page shows (the pay request reads less)."""
+    if Booking.session.is_cached(booking) and Session.course.is_cached(booking.session):
+        return booking
+    return selectors.student_booking(student=request.user, reference=booking.reference)
 
 
 def _return_url(booking: Booking, payment: Payment) -> str:
@@ -242,7 +249,7 @@ def _payment_response(request: HttpRequest, booking: Booking, payment: Payment, 
         message = failure_text(payment.failure_code)
         if as_json:
             return JsonResponse({"error": message, "pay_key": new_key()}, status=402)
-        return _render_checkout(request, booking, errors=[message], status=402)
+        return _render_checkout(request, _for_page(request, booking), errors=[message], status=402)
     if payment.state == PaymentState.REQUIRES_ACTION and as_json:
         from coursemarket.payments.providers import provider_for
 
