@@ -37,7 +37,7 @@ class AuditEntry(models.Model):
         db_constraint=False,
         related_name="+",
     )
-    action = models.CharField(_("action"), max_length=100, db_index=True)
+    action = models.CharField(_("action"), max_length=100)
     object_type = models.CharField(_("object type"), max_length=100, blank=True)
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
     object_repr = models.CharField(_("object"), max_length=200, blank=True)
@@ -53,7 +53,12 @@ class AuditEntry(models.Model):
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        # A plain index on action (db_index would add a LIKE index on PostgreSQL,
+        # written on every entry, that nothing uses).
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["action"], name="audit_action_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.action} {self.object_type}:{self.object_id}"

@@ -47,7 +47,7 @@ class OutboxStatus(models.TextChoices):
 class OutboxMessage(models.Model):
     uid = models.UUIDField(_("message id"), default=uuid.uuid4, unique=True, editable=False)
     dedup_key = models.CharField(_("deduplication key"), max_length=200, unique=True)
-    event = models.CharField(_("event"), max_length=80, db_index=True)
+    event = models.CharField(_("event"), max_length=80)
     category = models.CharField(_("category"), max_length=32, choices=Category.choices)
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -71,11 +71,9 @@ class OutboxMessage(models.Model):
     # [{"filename": ..., "mimetype": ..., "content": base64}] once rendered; before, a
     # lazy one is {"builder": "dotted.path"}, called with the context at render time.
     attachments = models.JSONField(_("attachments"), default=list, blank=True)
-    status = models.CharField(
-        _("status"), max_length=16, choices=OutboxStatus.choices, default=OutboxStatus.PENDING, db_index=True
-    )
+    status = models.CharField(_("status"), max_length=16, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    next_attempt_at = models.DateTimeField(_("next attempt at"), db_index=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"))
     claimed_by = models.CharField(_("claimed by"), max_length=100, blank=True)
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
@@ -86,6 +84,9 @@ class OutboxMessage(models.Model):
         verbose_name = _("outbox message")
         verbose_name_plural = _("outbox messages")
         ordering = ["-created_at", "-id"]
+        # Every index is written when a request queues a message: only what the
+        # worker (status, due time), the mailbox pages (newest first) and
+        # privacy erasure (recipient) look rows up by.
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx")]
 
     def __str__(self) -> str:
