@@ -24,7 +24,7 @@ exceed the capacity, seats_taken equals the seats of seat-taking bookings,
 each confirmed card booking has exactly one succeeded payment, and each
 confirmation has its audit entry.
 
-    python -m bench.booking [--engines sqlite,postgres] [--duration 20] [--clients 32] [--workers 3]
+    python -m bench.booking [--engines sqlite,postgres] [--duration 20] [--clients 32] [--workers 2] [--no-pages]
 
 `make bench-booking` runs it. Stops by itself; the servers end with the run.
 """
@@ -516,7 +516,7 @@ def main() -> int:
     parser.add_argument("--engines", default="sqlite,postgres", help="comma-separated: sqlite, postgres")
     parser.add_argument("--clients", type=int, default=32, help="concurrent clients (one student each)")
     parser.add_argument("--duration", type=float, default=20, help="seconds per throughput run")
-    parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", "3")))
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", "2")))
     parser.add_argument(
         "--no-pages", dest="pages", action="store_false",
         help="skip the checkout and confirmation pages (hold and pay only, as an app would)",
