@@ -27,7 +27,7 @@ from coursemarket.schools.selectors import user_can
 
 from .. import notifications
 from ..models import Booking, BookingState, CancelledBy
-from .holds import transition
+from .holds import check_transition, transition
 
 # What a student may cancel, and a school. Completed, cancelled, refunded and
 # expired bookings are final.
@@ -85,9 +85,24 @@ def _locked(booking: Booking) -> Booking:
 def _cancel(
     *, booking: Booking, actor: Any, by: str, reason: str, refund: Decimal, now: datetime, notify: str = "booking"
 ) -> Booking:
-    """Move the booking out (seats released by transition), refund, audit, tell."""
+    """Refund, move the booking out (seats released by transition), audit, tell.
+
+    The money goes back first and the seats last: releasing them row-locks the
+    session (the row every booking of it updates) until commit, and the
+    refund is a call to the payment provider that may take a while — it must
+    not hold up everyone booking the session. The booking itself is locked
+    (see _locked) and the move checked first, so the transition after the
+    refund cannot be refused; if the provider refuses, nothing changes."""
     before = booking.state
     target = BookingState.REFUNDED if refund > 0 else BookingState.CANCELLED
+    check_transition(booking=booking, to=target)
+    if refund > 0:
+        from coursemarket.payments.services import payment_refund
+
+        payment_refund(
+            booking=booking, amount=refund, key=refund_key(booking), reason=reason.strip()[:300], actor=actor
+        )
+        booking.refresh_from_db(fields=["refunded_amount"])
     transition(
         booking=booking,
         to=target,
@@ -97,13 +112,6 @@ def _cancel(
         hold_expires_at=None,
         offer_expires_at=None,
     )
-    if refund > 0:
-        from coursemarket.payments.services import payment_refund
-
-        payment_refund(
-            booking=booking, amount=refund, key=refund_key(booking), reason=reason.strip()[:300], actor=actor
-        )
-        booking.refresh_from_db(fields=["refunded_amount"])
     audit_record(
         actor=actor,
         action="booking.cancelled",

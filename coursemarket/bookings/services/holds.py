@@ -63,15 +63,20 @@ def release_seats(*, session_id: int, seats: int) -> None:
         waitlist_serve(session_id=session_id)
 
 
-def transition(*, booking: Booking, to: str, **fields: Any) -> Booking:
-    """Move `booking` to state `to` if it is still in the state we read and the
-    move is allowed; refuse otherwise. Returns the booking as updated."""
+def check_transition(*, booking: Booking, to: str) -> None:
+    """Refuse a move the state machine does not allow (before any side effect)."""
     if to not in TRANSITIONS[booking.state]:
         raise InvalidTransitionError(
             _("A booking that is “%(state)s” cannot become “%(target)s”.")
             % {"state": booking.get_state_display(), "target": BookingState(to).label},
             code="invalid_transition",
         )
+
+
+def transition(*, booking: Booking, to: str, **fields: Any) -> Booking:
+    """Move `booking` to state `to` if it is still in the state we read and the
+    move is allowed; refuse otherwise. Returns the booking as updated."""
+    check_transition(booking=booking, to=to)
     updated = Booking.objects.filter(pk=booking.pk, state=booking.state).update(state=to, **fields)
     if updated != 1:
         raise InvalidTransitionError(_("This booking was changed meanwhile; reload and try again."), code="stale")

@@ -67,3 +67,42 @@ def test_school_cancel_refunds_the_whole_card_payment(localstripe):
     assert booking.state == BookingState.REFUNDED and booking.refunded_amount == Decimal("75.50")
     assert booking.payments.get().state == PaymentState.REFUNDED
     assert refunded_at_stripe(booking.payments.get().provider_reference) == 7550
+
+
+def test_the_refund_is_asked_for_before_the_seats_are_released(localstripe):
+    """Releasing seats row-locks the session until commit (every booking of it
+    waits on that row): the provider call comes first, so a slow refund never
+    holds up the session's bookings."""
+    from unittest import mock
+
+    from coursemarket.payments.providers.stripe import StripeProvider
+
+    w = school_world(price=Decimal("40.00"), days=20, policy="flexible")
+    booking = pay_by_card(hold(w.student, w.session, seats=2))
+    seats_during_refund = []
+    real_refund = StripeProvider.refund
+
+    def watching(self, **kwargs):  # type: ignore[no-untyped-def]
+        seats_during_refund.append(Session.objects.get(pk=w.session.pk).seats_taken)
+        return real_refund(self, **kwargs)
+
+    with mock.patch.object(StripeProvider, "refund", watching):
+        booking_cancel(student=w.student, booking=booking)
+    assert seats_during_refund == [2]  # not yet released while the provider was asked
+    assert Session.objects.get(pk=w.session.pk).seats_taken == 0
+    booking.refresh_from_db()
+    assert booking.state == BookingState.REFUNDED
+
+
+def test_a_refund_the_provider_refuses_changes_nothing(localstripe, settings):
+    from django.core.exceptions import ValidationError
+
+    w = school_world(price=Decimal("40.00"), days=20, policy="flexible")
+    booking = pay_by_card(hold(w.student, w.session, seats=2))
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # nothing listens: the provider cannot be reached
+    with pytest.raises(ValidationError) as error:
+        booking_cancel(student=w.student, booking=booking)
+    assert "refund could not be sent" in str(error.value)
+    booking.refresh_from_db()
+    assert booking.state == BookingState.CONFIRMED and booking.refunded_amount == 0
+    assert Session.objects.get(pk=w.session.pk).seats_taken == 2 and not Refund.objects.exists()
