@@ -49,7 +49,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     BookingState.CANCELLED: frozenset(),
     BookingState.REFUNDED: frozenset(),
     BookingState.EXPIRED: frozenset(),
-    BookingState.WAITLISTED: frozenset({BookingState.OFFERED, BookingState.CANCELLED}),
+    # EXPIRED: bookings closed before a seat came free (waitlist_close_due).
+    BookingState.WAITLISTED: frozenset({BookingState.OFFERED, BookingState.CANCELLED, BookingState.EXPIRED}),
     BookingState.OFFERED: frozenset({BookingState.HELD, BookingState.EXPIRED, BookingState.CANCELLED}),
 }
 

@@ -147,6 +147,14 @@ def waitlist_joined(booking: Booking, *, position: int | None) -> None:
     )  # fmt: skip
 
 
+def waitlist_closed(booking: Booking) -> None:
+    """Bookings closed before a seat came free: the student's place lapses."""
+    _send(
+        booking, event="bookings.waitlist_closed", key=f"waitlist-closed:{booking.pk}",
+        template="bookings/email/waitlist_closed", url_name="bookings:waitlist_entry",
+    )  # fmt: skip
+
+
 def waitlist_offered(booking: Booking) -> None:
     offered = booking.offer_expires_at.isoformat() if booking.offer_expires_at else ""
     _send(

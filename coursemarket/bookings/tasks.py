@@ -2,7 +2,7 @@ from django.tasks import task
 
 from .services.holds import expire_due_holds
 from .services.reminders import booking_reminders_send
-from .services.waitlist import expire_due_offers
+from .services.waitlist import expire_due_offers, waitlist_close_due
 
 
 @task
@@ -13,8 +13,9 @@ def expire_holds() -> int:
 
 @task
 def expire_waitlist_offers() -> int:
-    """Expire unanswered waitlist offers; their seats go to the next in line (idempotent)."""
-    return expire_due_offers()
+    """Expire unanswered waitlist offers (their seats go to the next in line),
+    and close the waitlists of sessions whose bookings have closed (idempotent)."""
+    return expire_due_offers() + waitlist_close_due()
 
 
 @task

@@ -24,7 +24,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -239,6 +239,37 @@ def waitlist_offer_expire(*, booking: Booking, now: datetime | None = None) -> b
     except InvalidTransitionError:
         return False
     return True
+
+
+def waitlist_close(*, booking: Booking, now: datetime | None = None) -> bool:
+    """Bookings for the session have closed and no seat came free in time:
+    the waitlist entry expires and the student is told (nothing was paid)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        current = (
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("session__course", "student")
+            .get(pk=booking.pk)
+        )
+        session = current.session
+        if current.state != BookingState.WAITLISTED or now < (session.booking_deadline or session.starts_at):
+            return False
+        transition(booking=current, to=BookingState.EXPIRED)
+        audit_record(actor=None, action="booking.waitlist_closed", target=current, school_id=session.school_id)
+        notifications.waitlist_closed(current)
+    return True
+
+
+def waitlist_close_due(*, now: datetime | None = None, limit: int = 500) -> int:
+    """Close the waitlist entries of every session whose bookings have closed
+    (its booking deadline, or its start). The worker runs this every minute
+    with the offer expiry; it is idempotent."""
+    now = now or timezone.now()
+    closed = Q(session__booking_deadline__lte=now) | Q(
+        session__booking_deadline__isnull=True, session__starts_at__lte=now
+    )
+    due = list(Booking.objects.filter(closed, state=BookingState.WAITLISTED).order_by("pk")[:limit])
+    return sum(1 for booking in due if waitlist_close(booking=booking, now=now))
 
 
 def expire_due_offers(*, now: datetime | None = None, limit: int = 500) -> int:

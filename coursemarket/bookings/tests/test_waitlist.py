@@ -406,3 +406,36 @@ def test_booking_a_seat_kept_for_the_line_sends_the_student_to_the_waitlist(clie
     assert not Booking.objects.filter(student=newcomer).exists() and taken(session) == 2
     page = client.get(response["Location"])
     assert "People are waiting for seats on this session" in page.content.decode()
+
+
+def test_when_bookings_close_the_waitlist_closes_and_each_student_is_told(client):
+    """No seat came free before the booking deadline: the entries expire (the
+    queue does not linger on a past session), each student gets an email, the
+    page says why, and running the job again changes nothing."""
+    from coursemarket.bookings.services.waitlist import waitlist_close_due
+    from coursemarket.bookings.tasks import expire_waitlist_offers
+
+    session, _holds = full_session()
+    student = UserFactory(language="es")
+    first, second = join(student, session), join(UserFactory(), session)
+    open_session, _ = full_session()
+    waiting_elsewhere = join(UserFactory(), open_session)
+    assert waitlist_close_due() == 0  # bookings still open
+    Session.objects.filter(pk=session.pk).update(booking_deadline=timezone.now() - timedelta(minutes=1))
+
+    assert expire_waitlist_offers.call() == 2  # the periodic job: offers and closed waitlists
+    assert waitlist_close_due() == 0
+    assert state(first) == state(second) == BookingState.EXPIRED
+    assert state(waiting_elsewhere) == BookingState.WAITLISTED
+    assert taken(session) == 2 == counted(session)  # the holders keep their seats
+    assert AuditEntry.objects.filter(action="booking.waitlist_closed", object_id=str(first.pk)).exists()
+    assert OutboxMessage.objects.filter(event="bookings.waitlist_closed").count() == 2
+    deliver_due()
+    from django.core import mail
+
+    [spanish] = [m for m in mail.outbox if m.to == [student.email] and "cerrado" in m.subject]
+    assert spanish.subject.startswith("La lista de espera se ha cerrado") and first.reference in spanish.body
+    assert "No se te ha cobrado nada" in spanish.body and spanish.alternatives
+    client.force_login(student)
+    page = client.get(reverse("bookings:waitlist_entry", args=[first.reference]))
+    assert "Bookings for this session closed before a seat came free" in page.content.decode()
