@@ -6,7 +6,7 @@ a failing view is a 500, not a dead connection."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -54,9 +54,11 @@ def in_loop[T](function: Callable[..., Awaitable[T]], *args: Any) -> T:
 
 
 @pytest.fixture
-def app(settings) -> ThreadedASGIHandler:
+def app(settings) -> Iterator[ThreadedASGIHandler]:
     settings.ROOT_URLCONF = "coursemarket.core.tests.asgi_urls"
-    return ThreadedASGIHandler(threads=3)
+    handler = ThreadedASGIHandler(threads=3)
+    yield handler
+    handler.executor.shutdown(wait=True)  # its threads end with the test
 
 
 def test_a_form_body_arrives_and_requests_reuse_a_few_threads(app):
