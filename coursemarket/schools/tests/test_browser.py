@@ -57,6 +57,7 @@ def test_create_a_school_and_bring_in_a_manager(page, browser):
     # 2. …creates a school from "My schools".
     page.goto(f"{base}/en/dashboard/schools/")
     page.get_by_role("link", name="Create a school").first.click()
+    page.wait_for_load_state()  # the page's scripts have run (the slug follows the name)
     page.get_by_role("textbox", name="Name", exact=True).fill("Academia Prueba Valencia")
     page.get_by_role("textbox", name="Tagline", exact=True).fill("Spanish by the sea")
     page.get_by_role("checkbox", name="Spanish").check()

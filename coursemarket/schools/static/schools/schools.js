@@ -12,9 +12,11 @@
   if (source && target) {
     var touched = target.value !== "" && target.value !== slugify(source.value);
     target.addEventListener("input", function () { touched = target.value !== ""; });
-    source.addEventListener("input", function () {
+    var follow = function () {
       if (!touched) { target.value = slugify(source.value); }
-    });
+    };
+    source.addEventListener("input", follow);
+    follow(); // a name typed before this script ran (slow connection) still fills the slug
   }
 
   // A native colour picker next to each hex field, kept in sync both ways.
