@@ -28,4 +28,5 @@ def browser_sign_in(page, email: str, password: str = "correct-horse-battery-sta
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.locator("main form button[type=submit]").click()
+    page.wait_for_url(lambda url: "/account/login/" not in url)  # signed in and sent on
     page.wait_for_load_state("networkidle")

@@ -104,7 +104,7 @@ def test_book_two_seats_by_card_see_it_everywhere_then_cancel_for_half_back(page
     page.goto(page.base_url + f"/en/account/bookings/{booking.reference}/cancel/")
     assert "€90.00" in page.locator(".refund-amount").inner_text()
     page.get_by_role("button", name=re.compile("Cancel and get")).click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_url(re.compile(r"tab=cancelled"))  # the cancellation was answered
     booking.refresh_from_db()
     assert booking.state == BookingState.REFUNDED and booking.refunded_amount == Decimal("90.00")
     payment.refresh_from_db()
@@ -126,6 +126,7 @@ def test_full_session_waitlist_offer_accept_and_pay(page, card_payments):
     browser_sign_in(page, student.email)
     page.goto(page.base_url + f"/en/courses/{course.slug}/")
     page.get_by_role("button", name="Join the waitlist").first.click()
+    page.wait_for_url(re.compile(r"/waitlist/CM-"))
     page.wait_for_load_state("networkidle")
     entry = Booking.objects.get(student=student, session=session)
     assert entry.state == BookingState.WAITLISTED

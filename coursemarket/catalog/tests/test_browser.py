@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from coursemarket.accounts.tests.factories import TEST_PASSWORD
 from coursemarket.catalog.models import Course, CourseStatus
@@ -17,6 +18,7 @@ def sign_in(page, email: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(TEST_PASSWORD)
     page.locator("main form button[type=submit]").click()
+    page.wait_for_url(lambda url: "/account/login/" not in url)  # signed in and sent on
     page.wait_for_load_state("networkidle")
 
 
@@ -79,8 +81,10 @@ def test_owner_publishes_a_translated_course_and_a_visitor_finds_it_in_spanish(p
     assert "category=pottery" in tab.url and "city=" in tab.url  # the filters live in the address
     card = tab.get_by_role("link", name="Torno para principiantes")
     card.click()
+    # The click starts a navigation; wait for the course page itself (a bare
+    # wait_for_load_state can return while the listing is still showing).
+    expect(tab.locator("h1")).to_have_text("Torno para principiantes")
     tab.wait_for_load_state("networkidle")
-    assert tab.locator("h1").inner_text() == "Torno para principiantes"
     assert tab.locator("html").get_attribute("lang") == "es"
     assert len(tab.locator(".session-card").all()) == 2
     visitor.close()
