@@ -99,6 +99,7 @@ def _bump(course_id: int | None, session_id: int | None, seats: int | None = Non
     if course_id is None and session_id is None:
         scopes = [ALL]
     else:
+        row = None
         if session_id is not None:
             row = Session.objects.filter(pk=session_id).values_list("course__slug", "capacity", "seats_taken").first()
             slug = row[0] if row else None

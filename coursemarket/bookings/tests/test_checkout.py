@@ -14,6 +14,7 @@ from coursemarket.bookings.models import Booking, BookingState
 from coursemarket.bookings.services.holds import HoldRequest, booking_hold
 from coursemarket.catalog.models import Session
 from coursemarket.catalog.tests.factories import CourseFactory, make_session
+from coursemarket.core.testing import assert_queries
 from coursemarket.payments.models import Payment, PaymentState
 from coursemarket.payments.tests.test_stripe import DECLINED, THREE_D_SECURE, VISA, card
 
@@ -260,8 +261,6 @@ def test_the_hold_and_the_free_payment_run_a_pinned_number_of_queries(django_cap
     (one query), the transaction (2), the payment and its audit entry, the
     verdict and its entry, the booking locked, confirmed and its entry, the
     address check, the email (in a savepoint: 3), the school's staff."""
-    from coursemarket.core.testing import assert_queries
-
     student = UserFactory()
     session = make_session(CourseFactory(price=Decimal("0")), capacity=50)
     client = login(student)
