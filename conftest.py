@@ -24,6 +24,13 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-dev-shm-usage",
 ]
+# The legs of the suite that need something outside Python. A test that skips
+# for want of one says so with a reason starting "<leg>: "; the end of the run
+# names each such leg once, with what to install or start (see
+# pytest_terminal_summary below). CI sets REQUIRE_* so they fail instead.
+BROWSER_LEG = "browser tests"
+REDIS_LEG = "Redis tests"  # tests/test_redis_backends.py
+TOPOLOGY_LEG = "topology test"  # tests/test_topology.py: PostgreSQL + Redis + nginx
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1366, "height": 900}}
 ARTIFACTS = Path(__file__).parent / "test-artifacts"
 
@@ -33,6 +40,24 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"rep_{report.when}", report)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> Iterator[None]:
+    """One line per leg that did not run, after every other summary (the
+    outermost wrapper finishes last), where people read."""
+    yield
+    legs: dict[str, tuple[str, int]] = {}
+    for report in terminalreporter.stats.get("skipped", []):
+        longrepr = report.longrepr
+        reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+        reason = reason.removeprefix("Skipped: ")
+        for leg in (BROWSER_LEG, REDIS_LEG, TOPOLOGY_LEG):
+            if reason.startswith(f"{leg}: "):
+                why, count = legs.get(leg, (reason.removeprefix(f"{leg}: "), 0))
+                legs[leg] = (why, count + 1)
+    for leg, (why, count) in legs.items():
+        terminalreporter.write_line(f"SKIPPED: {leg} ({count}) — {why}", yellow=True, bold=True)
 
 
 @pytest.fixture(autouse=True)
@@ -51,14 +76,43 @@ def _default_language() -> Iterator[None]:
     translation.deactivate()
 
 
+def _clear_in_process_caches() -> None:
+    from django.conf import settings
+    from django.core.cache import caches
+    from django.core.cache.backends.db import DatabaseCache
+
+    from coursemarket.core.cache import PrefixRoutedCache
+
+    for alias in settings.CACHES:
+        backend = caches[alias]
+        # The database's cache goes with the test database (rolled back or
+        # flushed); a routing cache is only its parts.
+        if not isinstance(backend, DatabaseCache | PrefixRoutedCache):
+            backend.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_time_zone() -> Iterator[None]:
+    """Every test starts in UTC: a request (the time-zone middleware activates
+    the viewer's zone in this thread) must not change the next test's clock."""
+    from django.utils import timezone
+
+    timezone.deactivate()
+    yield
+    timezone.deactivate()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
-    """Every test starts with an empty cache (cached reads never leak between tests)."""
-    from django.core.cache import cache
+    """Every test starts with an empty cache (cached reads never leak between tests),
+    and no activity event of an earlier test waits to be written."""
+    from coursemarket.activity import buffer
 
-    cache.clear()
+    _clear_in_process_caches()
+    buffer.discard()
     yield
-    cache.clear()
+    _clear_in_process_caches()
+    buffer.discard()
 
 
 @pytest.fixture(scope="session")
@@ -66,7 +120,7 @@ def _playwright() -> Iterator[object]:
     if not Path(CHROMIUM).exists():
         if os.environ.get("REQUIRE_BROWSER"):
             pytest.fail(f"Chromium is required (REQUIRE_BROWSER) but {CHROMIUM} is missing")
-        pytest.skip(f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)")
+        pytest.skip(f"{BROWSER_LEG}: {CHROMIUM} missing (apt-get install chromium fonts-noto-core)")
     # Playwright's sync API runs an event loop in this thread; Django's ORM
     # calls from the test body are still synchronous and safe.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"

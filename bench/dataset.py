@@ -72,15 +72,15 @@ def load_catalog(*, courses: int = 10_000, sessions: int = 50_000, schools: int 
     """Load `courses` published courses with `sessions` sessions (meetings,
     instructors, rooms, skills) spread over schools in several cities,
     categories and currencies. Returns what URLs and later benchmarks need."""
-    from coursemarket.catalog import demo as catalog_demo
     from coursemarket.catalog.models import Category, Course, CourseTranslation, Meeting, Session, Skill
+    from coursemarket.demo import categories as demo_categories
     from coursemarket.schools.models import Instructor, Location, Room, School
 
     rng = random.Random(seed)
     now = timezone.now()
     info = CatalogInfo(cities=sorted({c[0] for c in CITIES}))
     with transaction.atomic():
-        catalog_demo.seed()  # the real category tree, in every language
+        demo_categories.seed()  # the demo's category tree, in every language
         leaves = list(Category.objects.filter(parent__isnull=False).values_list("id", "slug"))
         info.category_slugs = [slug for _id, slug in leaves]
         skills = Skill.objects.bulk_create(
@@ -276,3 +276,143 @@ def _spread(total: int, buckets: int, rng: random.Random) -> list[int]:
     for _ in range(max(total - buckets, 0)):
         counts[rng.randrange(buckets)] += 1
     return counts
+
+
+@dataclass
+class ShowcaseInfo:
+    """The big school and the busy instructor of `load_showcase`."""
+
+    school_slug: str = ""
+    instructor_slug: str = ""
+    course_slugs: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def load_showcase(*, courses: int = 200, instructor_sessions: int = 50, seed: int = 7) -> ShowcaseInfo:
+    """One school with `courses` published courses (1–4 sessions each, a
+    quarter already taught) and one of its instructors teaching exactly
+    `instructor_sessions` of those sessions (past and upcoming): the school
+    page and instructor page at the size the page benchmark measures. Load it
+    after `load_catalog` (it reuses its categories and skills)."""
+    from coursemarket.catalog.models import Category, Course, Meeting, Session, Skill
+    from coursemarket.schools.models import Instructor, Location, Room, School
+
+    rng = random.Random(seed)
+    now = timezone.now()
+    city = CITIES[0]
+    info = ShowcaseInfo(school_slug="bench-showcase-school", instructor_slug="bench-showcase-teacher")
+    with transaction.atomic():
+        leaves = list(Category.objects.filter(parent__isnull=False).values_list("id", flat=True))
+        skills = list(Skill.objects.all()[:60])
+        school = School.objects.create(
+            name="Bench Showcase School",
+            slug=info.school_slug,
+            tagline="Two hundred courses, one school",
+            default_language=city[6],
+            is_verified=True,
+        )
+        locations = Location.objects.bulk_create(
+            [
+                Location(
+                    school=school,
+                    name=f"Showcase centre {n + 1}",
+                    street_address=f"Gran Vía {n + 1}",
+                    city=city[0],
+                    country=city[1],
+                    timezone=city[2],
+                    latitude=Decimal(city[3]),
+                    longitude=Decimal(city[4]),
+                )
+                for n in range(3)
+            ]
+        )
+        rooms = Room.objects.bulk_create(
+            [Room(location=loc, name=f"Room {n + 1}", capacity=16) for loc in locations for n in range(3)]
+        )
+        busy = Instructor.objects.create(
+            school=school, name="Showcase Teacher", slug=info.instructor_slug, headline="Teaches everything"
+        )
+        others = Instructor.objects.bulk_create(
+            [
+                Instructor(school=school, name=f"Showcase colleague {n}", slug=f"bench-showcase-colleague-{n}")
+                for n in range(8)
+            ]
+        )
+        levels = ["all", "beginner", "elementary", "intermediate", "upper_intermediate", "advanced"]
+        course_objs = Course.objects.bulk_create(
+            [
+                Course(
+                    school=school,
+                    slug=f"bench-showcase-course-{n}",
+                    language=city[6],
+                    title=f"{rng.choice(WORDS).title()} {rng.choice(WORDS)} showcase {n}",
+                    summary=f"A {rng.choice(WORDS)} course in {city[0]} for curious people.",
+                    description=DESCRIPTION,
+                    category_id=rng.choice(leaves),
+                    level=rng.choice(levels),
+                    teaching_language=rng.choice(["en", "es"]),
+                    delivery_mode="in_person",
+                    duration_hours=Decimal(rng.randint(2, 40)),
+                    price=Decimal(rng.randrange(20, 600)),
+                    currency=city[5],
+                    min_group_size=1,
+                    max_group_size=16,
+                    status="published",
+                    published_at=now - timedelta(days=rng.randint(1, 700), minutes=n),
+                    created_at=now - timedelta(days=800),
+                )
+                for n in range(courses)
+            ],
+            batch_size=BATCH,
+        )
+        info.course_slugs = [c.slug for c in course_objs]
+        through = Course.skills.through
+        through.objects.bulk_create(
+            [through(course_id=c.pk, skill_id=s.pk) for c in course_objs for s in rng.sample(skills, 3)],
+            batch_size=BATCH,
+        )
+        session_rows: list[Session] = []
+        plans: list[list[tuple[datetime, datetime]]] = []
+        for course in course_objs:
+            for _ in range(rng.randint(1, 4)):
+                day = rng.randint(-300, 200)  # a quarter already taught
+                start = (now + timedelta(days=day)).replace(hour=rng.choice([10, 18]), minute=0, second=0)
+                start = start.replace(microsecond=0)
+                meetings = [(start + timedelta(weeks=k), start + timedelta(weeks=k, hours=2)) for k in range(4)]
+                location = rng.choice(locations)
+                capacity = 12
+                plans.append(meetings)
+                session_rows.append(
+                    Session(
+                        course=course,
+                        school=school,
+                        location=location,
+                        room=rng.choice([r for r in rooms if r.location_id == location.pk]),
+                        timezone=city[2],
+                        capacity=capacity,
+                        seats_taken=capacity if day < 0 else rng.choice([0, 2, 6, 11]),
+                        status="completed" if day < 0 else "scheduled",
+                        starts_at=meetings[0][0],
+                        ends_at=meetings[-1][1],
+                    )
+                )
+        session_objs = Session.objects.bulk_create(session_rows, batch_size=BATCH)
+        Meeting.objects.bulk_create(
+            [
+                Meeting(session_id=s.pk, starts_at=start, ends_at=end)
+                for s, meetings in zip(session_objs, plans, strict=True)
+                for start, end in meetings
+            ],
+            batch_size=BATCH,
+        )
+        busy_sessions = set(rng.sample(range(len(session_objs)), min(instructor_sessions, len(session_objs))))
+        teaches = Session.instructors.through
+        teaches.objects.bulk_create(
+            [
+                teaches(session_id=s.pk, instructor_id=busy.pk if n in busy_sessions else rng.choice(others).pk)
+                for n, s in enumerate(session_objs)
+            ],
+            batch_size=BATCH,
+        )
+    info.counts = {"courses": len(course_objs), "sessions": len(session_objs), "taught by one": len(busy_sessions)}
+    return info

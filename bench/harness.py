@@ -32,9 +32,10 @@ PG_SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:
 PG_DATABASE = "coursemarket_bench"
 
 
-def engine_env(engine: str, *, name: str = "catalog") -> dict[str, str]:
+def engine_env(engine: str, *, name: str = "catalog", database: str = PG_DATABASE) -> dict[str, str]:
     """Production settings (DEBUG off) over plain HTTP on loopback, pointed at
-    the bench database of `engine` ("sqlite" or "postgres")."""
+    the bench database of `engine` ("sqlite" or "postgres"): `var/bench/<name>.sqlite3`
+    or `database` on the PostgreSQL server."""
     env = dict(os.environ)
     env.update(
         DJANGO_SETTINGS_MODULE="coursemarket.config.production",
@@ -48,7 +49,7 @@ def engine_env(engine: str, *, name: str = "catalog") -> dict[str, str]:
     if engine == "sqlite":
         env["DATABASE_URL"] = f"sqlite:///{BENCH_VAR / f'{name}.sqlite3'}"
     elif engine == "postgres":
-        env["DATABASE_URL"] = f"{PG_SERVER}/{PG_DATABASE}"
+        env["DATABASE_URL"] = f"{PG_SERVER}/{database}"
     else:
         raise ValueError(engine)
     return env
@@ -59,7 +60,7 @@ def postgres_available() -> bool:
     return subprocess.run([PY, "-c", code], capture_output=True, check=False).returncode == 0
 
 
-def reset_database(engine: str, *, name: str = "catalog") -> None:
+def reset_database(engine: str, *, name: str = "catalog", database: str = PG_DATABASE) -> None:
     """Drop and recreate the bench database (never the project's own)."""
     if engine == "sqlite":
         BENCH_VAR.mkdir(parents=True, exist_ok=True)
@@ -69,8 +70,8 @@ def reset_database(engine: str, *, name: str = "catalog") -> None:
     code = (
         "import psycopg\n"
         f"with psycopg.connect('{PG_SERVER}/postgres', autocommit=True) as c:\n"
-        f"    c.execute('DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)')\n"
-        f"    c.execute('CREATE DATABASE {PG_DATABASE}')\n"
+        f"    c.execute('DROP DATABASE IF EXISTS {database} WITH (FORCE)')\n"
+        f"    c.execute('CREATE DATABASE {database}')\n"
     )
     subprocess.run([PY, "-c", code], check=True)
 

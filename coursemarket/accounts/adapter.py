@@ -7,7 +7,9 @@ from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
+from allauth.core.internal import ratelimit
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMultiAlternatives
@@ -16,12 +18,16 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import translate_url
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
+from django.utils.translation import ngettext
 
+from coursemarket.compare.services import tray_merge_on_sign_in
+from coursemarket.core.clientip import client_ip
 from coursemarket.notifications.models import Category
 from coursemarket.notifications.rendering import language_for, render_message, zone_for
 from coursemarket.notifications.services import absolute_url, address_verified, notify_rendered
 
-from .middleware import TIMEZONE_COOKIE
+from .lockout import failed_sign_in_key, remember_device
+from .middleware import browser_zone
 from .models import User
 from .services import SECURITY_EVENTS, security_event_record, sign_in_record, user_signup_complete
 
@@ -75,26 +81,60 @@ class AccountAdapter(DefaultAccountAdapter):
             user.display_name = (form.cleaned_data.get("display_name") or "").strip()[:80]
         saved = super().save_user(request, user, form, commit=commit)
         if commit and isinstance(saved, User):
+            zone = browser_zone(request)
             user_signup_complete(
                 user=saved,
                 language=translation.get_language() or settings.LANGUAGE_CODE,
-                timezone=request.COOKIES.get(TIMEZONE_COOKIE, ""),
+                timezone=zone.key if zone else "",
             )
         return saved
 
     def post_login(self, request: HttpRequest, user: AbstractBaseUser, **kwargs: Any) -> HttpResponse:
         """After sign-in the site speaks the person's language: their language's
-        cookie is set and the redirect lands under their language's prefix."""
-        response = super().post_login(request, user, **kwargs)
+        cookie is set and the redirect lands under their language's prefix.
+
+        allauth words its "Successfully signed in as …" message here, while
+        the sign-in page's language is active; the page that shows it is in
+        the person's language, so the message is worded in that one."""
+        language = getattr(user, "language", "")
+        if language in dict(settings.LANGUAGES):
+            with translation.override(language):
+                response = super().post_login(request, user, **kwargs)
+        else:
+            response = super().post_login(request, user, **kwargs)
         if isinstance(user, User):
             self._record_sign_in(request, user)
-        language = getattr(user, "language", "")
+            remember_device(request, response, user)
+            # Courses chosen to compare before signing in join the account's.
+            left_out = tray_merge_on_sign_in(user=user, session=request.session)
+            if left_out:
+                messages.info(
+                    request,
+                    ngettext(
+                        "%(count)d course you chose could not join your comparison: it already holds four.",
+                        "%(count)d courses you chose could not join your comparison: it already holds four.",
+                        left_out,
+                    )
+                    % {"count": left_out},
+                )
         if language in dict(settings.LANGUAGES):
             location = response.get("Location")
             if location and not urlsplit(location).netloc:
                 response["Location"] = in_language(location, language)
             set_language_cookie(response, language)
         return response
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        """allauth's per-account limit on failed sign-ins, except for a browser
+        that signed in to the account before: its failures count against its
+        own device cookie, so a stranger's cannot lock the owner out
+        (accounts/lockout.py)."""
+        account_key = self._get_login_attempts_cache_key(request, **credentials)
+        login = credentials.get("email", credentials.get("username", "")) or ""
+        key = failed_sign_in_key(request, login=login, account_key=account_key)
+        self._login_failed_rl_usage = ratelimit.consume(request, app="allauth.account", action="login_failed", key=key)
+        if not self._login_failed_rl_usage:
+            raise self.validation_error("too_many_login_attempts")
 
     def _record_sign_in(self, request: HttpRequest, user: User) -> None:
         """A sign-in from a browser the person has not used before is told to
@@ -104,6 +144,14 @@ class AccountAdapter(DefaultAccountAdapter):
         except PermissionDenied:
             ip = ""
         sign_in_record(user=user, user_agent=self.get_http_user_agent(request), ip=ip)
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """allauth's rate limits count per address: the same address audit
+        entries and known devices record (TRUSTED_PROXIES, core/clientip.py)."""
+        ip = client_ip(request)
+        if not ip:
+            raise PermissionDenied("Unable to determine client IP address")
+        return ip
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """allauth's emails are not sent here: they are rendered in the

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.usersessions.admin import UserSessionAdmin as BaseUserSessionAdmin
+from allauth.usersessions.models import UserSession
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import QuerySet
@@ -70,3 +72,13 @@ class UserAdmin(BaseUserAdmin):
                 ngettext("%(count)d account erased.", "%(count)d accounts erased.", erased) % {"count": erased},
                 messages.SUCCESS,
             )
+
+
+# allauth's own admin searches `user__username`, which our User does not have:
+# every search of the sessions list was a 500. Search by email instead.
+admin.site.unregister(UserSession)
+
+
+@admin.register(UserSession)
+class UserSessionAdmin(BaseUserSessionAdmin):
+    search_fields = ["user__email", "ip"]

@@ -6,3 +6,14 @@ class AccountsConfig(AppConfig):
     name = "coursemarket.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from coursemarket.notifications.preferences import PreferenceStore, register_preference_store
+
+        from . import checks  # noqa: F401 - registers the deploy check on shared security state
+        from .selectors import notification_wanted
+        from .services import notification_switch_off
+
+        # The outbox honours the switches kept with the account; notifications
+        # sits below accounts and never imports it.
+        register_preference_store(PreferenceStore(wants=notification_wanted, switch_off=notification_switch_off))

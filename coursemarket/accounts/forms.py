@@ -6,6 +6,8 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.text import capfirst
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from coursemarket.catalog.models import Category
@@ -94,10 +96,29 @@ class ProfileForm(forms.Form):
         return avatar
 
 
+def own_language_choices() -> list[tuple[str, str]]:
+    """The site's languages, each named in itself ("Español", "العربية"), as
+    the footer's switcher shows them: a reader looks for their own language's
+    name, not its name in a language they may not read."""
+    return [(code, capfirst(get_language_info(code)["name_local"])) for code, _name in settings.LANGUAGES]
+
+
+class OwnLanguageSelect(forms.Select):
+    """Each option marked with its language (lang="ar"), so that screen
+    readers and fonts treat "العربية" as Arabic on an English page."""
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(name, value, *args, **kwargs)
+        if value:
+            option["attrs"]["lang"] = str(value)
+        return option
+
+
 class PreferencesForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Preferred language"),
-        choices=settings.LANGUAGES,
+        choices=own_language_choices,
+        widget=OwnLanguageSelect,
         help_text=_("The site switches to it whenever you sign in."),
     )
     timezone = forms.CharField(

@@ -7,16 +7,15 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from coursemarket.core.zones import zone_from_cookie, zone_or_none
+
 TIMEZONE_COOKIE = "cm_tz"
 
 
-def valid_timezone(name: str | None) -> zoneinfo.ZoneInfo | None:
-    if not name:
-        return None
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return None
+def browser_zone(request: HttpRequest) -> zoneinfo.ZoneInfo | None:
+    """The zone the visitor's browser reported (site.js sets the cookie), or
+    None when there is none or it is not a real zone."""
+    return zone_from_cookie(request.COOKIES.get(TIMEZONE_COOKIE))
 
 
 class TimezoneMiddleware:
@@ -30,8 +29,8 @@ class TimezoneMiddleware:
         user = getattr(request, "user", None)
         zone = None
         if user is not None and user.is_authenticated:
-            zone = valid_timezone(getattr(user, "timezone", None))
-        zone = zone or valid_timezone(request.COOKIES.get(TIMEZONE_COOKIE))
+            zone = zone_or_none(getattr(user, "timezone", None))
+        zone = zone or browser_zone(request)
         if zone:
             timezone.activate(zone)
         else:

@@ -130,6 +130,11 @@ class NotificationPreferences(models.Model):
         default=True,
         help_text=_("Schedule changes and announcements from schools you have booked with."),
     )
+    search_alerts = models.BooleanField(
+        _("Saved search alerts"),
+        default=True,
+        help_text=_("New dates for your saved searches and the courses you asked to hear about."),
+    )
     recommendations = models.BooleanField(
         _("Course suggestions"),
         default=False,

@@ -19,6 +19,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coursemarket.activity import privacy as activity_privacy
+from coursemarket.alerts import privacy as alerts_privacy
+from coursemarket.audit.models import AuditEntry
+from coursemarket.bookings import privacy as bookings_privacy
+from coursemarket.compare import privacy as compare_privacy
+from coursemarket.notifications import privacy as notifications_privacy
+from coursemarket.notifications.models import KnownDevice
+from coursemarket.recommendations import privacy as recommendations_privacy
+from coursemarket.reviews import privacy as reviews_privacy
+from coursemarket.schools import privacy as schools_privacy
+
 from .models import NotificationPreferences, StudentProfile, User
 
 EXPORT_FORMAT_VERSION = 1
@@ -32,9 +43,6 @@ def _accounts_export(user: User) -> dict[str, Any]:
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
     from allauth.usersessions.models import UserSession
-
-    from coursemarket.audit.models import AuditEntry
-    from coursemarket.notifications.models import KnownDevice
 
     profile = StudentProfile.objects.filter(user=user).prefetch_related("interests__translations").first()
     preferences = NotificationPreferences.objects.filter(user=user).first()
@@ -91,11 +99,6 @@ def _accounts_export(user: User) -> dict[str, Any]:
 
 def export_user_data(*, user: User) -> dict[str, Any]:
     """A JSON-ready document of everything held about `user`, section by app."""
-    from coursemarket.bookings import privacy as bookings_privacy
-    from coursemarket.notifications import privacy as notifications_privacy
-    from coursemarket.reviews import privacy as reviews_privacy
-    from coursemarket.schools import privacy as schools_privacy
-
     return {
         "format": "coursemarket-personal-data",
         "version": EXPORT_FORMAT_VERSION,
@@ -104,22 +107,26 @@ def export_user_data(*, user: User) -> dict[str, Any]:
         "schools": schools_privacy.export_user_data(user=user),
         "bookings": bookings_privacy.export_user_data(user=user),
         "reviews": reviews_privacy.export_user_data(user=user),
+        "recommendations": recommendations_privacy.export_user_data(user=user),
         "emails": notifications_privacy.export_user_data(user=user),
+        "history": activity_privacy.export_user_data(user=user),
+        "saved_searches": alerts_privacy.export_user_data(user=user),
+        "compare_tray": compare_privacy.export_user_data(user=user),
     }
 
 
 def erasure_blockers(*, user: User) -> list[str]:
     """Translated reasons why the account cannot be deleted yet (empty: it can)."""
-    from coursemarket.bookings import privacy as bookings_privacy
-    from coursemarket.reviews import privacy as reviews_privacy
-    from coursemarket.schools import privacy as schools_privacy
-
     reasons: list[str] = []
     if user.is_staff:
         reasons.append(_("This is an operator account. Another operator must remove its access first."))
     reasons.extend(schools_privacy.erasure_blockers(user=user))
     reasons.extend(bookings_privacy.erasure_blockers(user=user))
     reasons.extend(reviews_privacy.erasure_blockers(user=user))
+    reasons.extend(activity_privacy.erasure_blockers(user=user))
+    reasons.extend(alerts_privacy.erasure_blockers(user=user))
+    reasons.extend(compare_privacy.erasure_blockers(user=user))
+    reasons.extend(recommendations_privacy.erasure_blockers(user=user))
     return reasons
 
 
@@ -153,8 +160,6 @@ def _erase_accounts_rows(user: User) -> None:
     from allauth.mfa.models import Authenticator
     from allauth.usersessions.models import UserSession
 
-    from coursemarket.notifications.models import KnownDevice
-
     for session in UserSession.objects.filter(user=user):
         session.end()  # removes the session from the session store, then the row
     UserSession.objects.filter(user=user).delete()
@@ -178,15 +183,14 @@ def erase_user_data(*, user: User) -> None:
     membership's str() names its user) no longer carries the person's name.
     The other apps get a copy that still knows the old address, to find what
     was addressed to it (invitations); the verified addresses go last."""
-    from coursemarket.bookings import privacy as bookings_privacy
-    from coursemarket.notifications import privacy as notifications_privacy
-    from coursemarket.reviews import privacy as reviews_privacy
-    from coursemarket.schools import privacy as schools_privacy
-
     as_it_was = copy.copy(user)
     _anonymise_user_row(user)
     schools_privacy.erase_user_data(user=as_it_was)
     bookings_privacy.erase_user_data(user=as_it_was)
     reviews_privacy.erase_user_data(user=as_it_was)
+    recommendations_privacy.erase_user_data(user=as_it_was)
     notifications_privacy.erase_user_data(user=as_it_was)
+    activity_privacy.erase_user_data(user=as_it_was)
+    alerts_privacy.erase_user_data(user=as_it_was)
+    compare_privacy.erase_user_data(user=as_it_was)
     _erase_accounts_rows(user)

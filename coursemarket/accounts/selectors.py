@@ -7,7 +7,6 @@ from __future__ import annotations
 import zoneinfo
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import cache
 
 from babel import Locale
 from django.conf import settings
@@ -15,6 +14,8 @@ from django.db.models import Prefetch
 from django.utils import translation
 
 from coursemarket.catalog.models import Category
+from coursemarket.core.zones import is_zone_name, zone_names
+from coursemarket.schools.models import Membership
 
 from .models import NotificationPreferences, StudentProfile, User
 
@@ -44,13 +45,8 @@ def spoken_language_names(codes: list[str]) -> list[str]:
     return [(names.get(code) or code).capitalize() for code in codes]
 
 
-@cache
-def _zone_names() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
-
-
 def is_valid_timezone(name: str) -> bool:
-    return name in _zone_names()
+    return is_zone_name(name)
 
 
 def _utc_offset(name: str, now: datetime) -> str:
@@ -65,7 +61,7 @@ def timezone_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     "Europe" → ("Europe/Madrid", "Madrid (UTC+01:00)"); plus UTC itself."""
     now = datetime.now(UTC)
     groups: dict[str, list[tuple[str, str]]] = {}
-    for name in sorted(_zone_names()):
+    for name in sorted(zone_names()):
         region, _sep, place = name.partition("/")
         if not place or region in {"Etc", "SystemV", "US", "Canada", "Brazil", "Chile", "Mexico"}:
             continue  # legacy aliases and bare abbreviations: each has a regional name
@@ -86,6 +82,12 @@ def student_profile_for(*, user: User) -> StudentProfile:
 
 def notification_preferences_for(*, user: User) -> NotificationPreferences:
     return NotificationPreferences.objects.filter(user=user).first() or NotificationPreferences(user=user)
+
+
+def notification_wanted(*, user: User, field: str) -> bool:
+    """Whether `user` wants the emails behind preference `field` (the default when never set)."""
+    prefs = NotificationPreferences.objects.filter(user=user).first()
+    return bool(getattr(prefs, field) if prefs else NotificationPreferences().__dict__[field])
 
 
 def interest_choices() -> list[tuple[str, list[tuple[int, str]]]]:
@@ -130,6 +132,4 @@ def dashboard_for(*, user: User) -> DashboardData:
 
 
 def is_school_staff(*, user: User) -> bool:
-    from coursemarket.schools.models import Membership
-
     return Membership.objects.filter(user=user).exists()

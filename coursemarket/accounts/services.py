@@ -201,6 +201,15 @@ def account_preferences_update(*, user: User, language: str, timezone: str) -> U
     return user
 
 
+def notification_switch_off(*, user_id: int, field: str) -> None:
+    """One-click unsubscribe from an email: preference `field` off (the
+    notifications outbox calls it through its preference store)."""
+    prefs, _created = NotificationPreferences.objects.get_or_create(user_id=user_id)
+    if getattr(prefs, field):
+        setattr(prefs, field, False)
+        prefs.save(update_fields=[field, "updated_at"])
+
+
 def notification_preferences_update(*, user: User, choices: dict[str, bool]) -> NotificationPreferences:
     fields = NotificationPreferences.category_fields()
     unknown = set(choices) - set(fields)

@@ -1,12 +1,20 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any, ClassVar
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from coursemarket.payments.models import OPEN_REFUND_STATES, RefundState
+from coursemarket.payments.ports import PayableTerms
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
 
@@ -55,8 +63,22 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+def bank_transfer_deadline(*, session: Any, now: datetime | None = None) -> datetime | None:
+    """When a transfer for a booking of `session` must have arrived, or None if
+    there is no time left for one: BANK_TRANSFER_DAYS from now, and at least a
+    day before bookings close so the school can confirm it."""
+    now = now or timezone.now()
+    closes = (session.booking_deadline or session.starts_at) - timedelta(days=1)
+    deadline = min(now + timedelta(days=int(settings.BANK_TRANSFER_DAYS)), closes)
+    return deadline if deadline - now >= timedelta(days=1) else None
+
+
 class Booking(models.Model):
-    """A student's seats on a session, from hold to completion (or waitlist)."""
+    """A student's seats on a session, from hold to completion (or waitlist).
+    A booking is a payable (payments.ports): payments pay for it without
+    knowing what it is; bookings.services.checkout handles the verdicts."""
+
+    payable_label: ClassVar[str] = "bookings.booking"
 
     reference = models.CharField(_("reference"), max_length=12, unique=True, default=new_reference, editable=False)
     student = models.ForeignKey(
@@ -87,6 +109,13 @@ class Booking(models.Model):
     cancelled_by = models.CharField(_("cancelled by"), max_length=10, choices=CancelledBy.choices, blank=True)
     attended_at = models.DateTimeField(_("attendance marked at"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    # Its payment attempts (payments.Payment points at what it pays for generically).
+    payments = GenericRelation(
+        "payments.Payment",
+        content_type_field="payable_type",
+        object_id_field="payable_id",
+        related_query_name="booking",
+    )
 
     class Meta:
         verbose_name = _("booking")
@@ -109,3 +138,34 @@ class Booking(models.Model):
     @property
     def takes_seats(self) -> bool:
         return self.state in SEAT_TAKING_STATES
+
+    def payable_terms(self) -> PayableTerms:
+        """What paying for this booking means (payments.ports.Payable): the
+        total as stored, never a form's figure; a bank transfer only while
+        there is time for one."""
+        session = self.session
+        seats = ngettext("%(count)d seat", "%(count)d seats", self.seats) % {"count": self.seats}
+        return PayableTerms(
+            amount=Decimal(self.total),
+            currency=self.currency,
+            payer=self.student,
+            school_id=session.school_id,
+            pay_by=bank_transfer_deadline(session=session),
+            description=f"{session.course.title} · {seats}",
+            reference=self.reference,
+            awaiting_payment=self.state == BookingState.HELD,
+        )
+
+    @property
+    def refund_status(self) -> str:
+        """ "pending" while a refund of this booking waits for the provider,
+        "failed" when one could not be made (the school and operators see
+        it), "" otherwise. Reads the prefetched payments and refunds."""
+        status = ""
+        for payment in self.payments.all():
+            for refund in payment.refunds.all():
+                if refund.state == RefundState.FAILED:
+                    return "failed"
+                if refund.state in OPEN_REFUND_STATES:
+                    status = "pending"
+        return status

@@ -5,17 +5,30 @@ retried service call or a repeated webhook never sends a second copy."""
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.utils import translation
 
 from coursemarket.catalog.models import Meeting, Session
+from coursemarket.catalog.places import place_label
 from coursemarket.catalog.selectors import course_text
 from coursemarket.notifications.models import Category
 from coursemarket.notifications.services import Attachment, LazyAttachment, absolute_url, notify
-from coursemarket.scheduling.ical import calendar_document, place_label
-from coursemarket.schools.notifications import school_booking_notify, school_logo_url
+from coursemarket.payments.providers import bank_account
+from coursemarket.scheduling.ical import calendar_document
+from coursemarket.schools.models import School
+from coursemarket.schools.notifications import (
+    DIGEST_LIST_MAX,
+    DigestCounts,
+    digest_item,
+    notify_staff,
+    school_header,
+    school_logo_url,
+)
+from coursemarket.schools.permissions import Perm
 
 from .models import Booking, BookingState
 
@@ -105,9 +118,7 @@ def booking_confirmed(booking: Booking) -> None:
 
 
 def bank_transfer_instructions(booking: Booking, payment: Any) -> None:
-    from coursemarket.payments.tasks import bank_account
-
-    bank = bank_account()
+    bank = dataclasses.asdict(bank_account())
     _send(
         booking, event="bookings.bank_transfer", key=f"bank-transfer:{payment.pk}",
         template="bookings/email/bank_transfer", url_name="bookings:bank_transfer", payment=payment, bank=bank,
@@ -185,3 +196,108 @@ def session_changed(session: Session, *, change_key: str, changes: list[dict[str
             template="bookings/email/session_changed", category=Category.COURSE_NEWS, changes=changes,
             attachments=[ICS],
         )  # fmt: skip
+
+
+# --- to the school's staff (schools words the frame: notify_staff) ----------
+
+
+def _roster_url(session: Session, language: str) -> str:
+    return absolute_url(
+        "bookings:roster", language=language, kwargs={"slug": session.school.slug, "session_id": session.pk}
+    )
+
+
+def _booking_context(booking: Booking, recipient: Any) -> dict[str, Any]:
+    session = booking.session
+    return {
+        **school_header(session.school),
+        "booking": booking,
+        "session": session,
+        "student_name": booking.student.name,
+        "course_title": course_text(session.course, recipient.language).title,
+        "session_zone": session.timezone,
+        "roster_url": _roster_url(session, recipient.language),
+    }
+
+
+def _load(booking: Booking) -> Booking:
+    """The booking with its student, course and school: as given when the
+    caller read them already (the confirming transaction does), else read."""
+    loaded = (
+        Booking.student.is_cached(booking)
+        and Booking.session.is_cached(booking)
+        and Session.course.is_cached(booking.session)
+        and Session.school.is_cached(booking.session)
+    )
+    if loaded:
+        return booking
+    return Booking.objects.select_related("student", "session__course", "session__school").get(pk=booking.pk)
+
+
+def school_booking_notify(booking: Booking) -> int:
+    """Tell the school's booking managers about a new (confirmed) booking.
+    Call inside the transaction that confirms it. Returns how many messages
+    were queued (0 for an event already told)."""
+    booking = _load(booking)
+    return notify_staff(
+        booking.session.school_id,
+        Perm.MANAGE_BOOKINGS,
+        event="schools.booking_new",
+        key=f"school-booking:{booking.pk}",
+        template="schools/email/booking_new",
+        context_for=lambda user: _booking_context(booking, user),
+        exclude=booking.student,
+    )
+
+
+def school_cancellation_notify(booking: Booking, *, actor: Any = None) -> int:
+    """Tell the school's booking managers that a booking was cancelled (by the
+    student or by a colleague: `actor`, who is not told of their own act).
+    Call inside the cancelling transaction, after the booking is cancelled."""
+    booking = _load(booking)
+    return notify_staff(
+        booking.session.school_id,
+        Perm.MANAGE_BOOKINGS,
+        event="schools.booking_cancelled",
+        key=f"school-cancellation:{booking.pk}",
+        template="schools/email/booking_cancelled",
+        context_for=lambda user: {**_booking_context(booking, user), "by_school": booking.cancelled_by == "school"},
+        exclude=actor,
+    )
+
+
+def booking_digest(school: School, start: datetime, end: datetime, language: str) -> DigestCounts:
+    """The school digest's bookings and cancellations between `start` and `end`
+    (registered in schools' `digest_sections` by BookingsConfig.ready())."""
+    bookings = Booking.objects.filter(session__school=school).select_related("student", "session__course")
+    confirmed = bookings.filter(confirmed_at__gte=start, confirmed_at__lt=end).order_by("-confirmed_at", "-pk")
+    cancelled = bookings.filter(
+        confirmed_at__isnull=False,
+        state__in=[BookingState.CANCELLED, BookingState.REFUNDED],
+        cancelled_at__gte=start,
+        cancelled_at__lt=end,
+    ).order_by("-cancelled_at", "-pk")
+    return {
+        "bookings": (
+            confirmed.count(),
+            [
+                digest_item(
+                    b.confirmed_at, course_text(b.session.course, language).title, b.student.name, b.total, b.currency
+                )
+                for b in confirmed[:DIGEST_LIST_MAX]
+            ],
+        ),
+        "cancellations": (
+            cancelled.count(),
+            [
+                digest_item(
+                    b.cancelled_at,
+                    course_text(b.session.course, language).title,
+                    b.student.name,
+                    b.refunded_amount,
+                    b.currency,
+                )
+                for b in cancelled[:DIGEST_LIST_MAX]
+            ],
+        ),
+    }

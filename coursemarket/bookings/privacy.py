@@ -16,6 +16,8 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coursemarket.payments.models import Payment
+
 from .models import Booking, BookingState
 
 ACTIVE_STATES = (
@@ -28,8 +30,6 @@ ACTIVE_STATES = (
 
 
 def export_user_data(*, user: Any) -> dict[str, Any]:
-    from coursemarket.payments.models import Payment
-
     bookings = (
         Booking.objects.filter(student=user)
         .select_related("session__course__school")

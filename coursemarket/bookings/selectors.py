@@ -13,10 +13,10 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
-from coursemarket.catalog.models import Session, SessionStatus
+from coursemarket.catalog.models import Course, Session, SessionStatus
 from coursemarket.catalog.selectors import attach_texts, course_text, with_texts
 from coursemarket.payments.models import PAID_STATES, Payment
-from coursemarket.payments.selectors import booking_latest_payment
+from coursemarket.payments.selectors import latest_payment as payable_latest_payment
 from coursemarket.schools.models import School
 
 from .models import SEAT_TAKING_STATES, Booking, BookingState
@@ -57,7 +57,7 @@ def latest_payment(booking: Booking) -> Payment | None:
     prefetched, else one query."""
     if "payments" in getattr(booking, "_prefetched_objects_cache", {}):
         return next(iter(booking.payments.all()), None)
-    return booking_latest_payment(booking=booking)
+    return payable_latest_payment(payable=booking)
 
 
 def attach_payment(bookings: list[Booking]) -> list[Booking]:
@@ -83,8 +83,6 @@ def student_bookings(*, student: Any, tab: str, now: datetime | None = None, lim
 
 def _with_course_texts(bookings: list[Booking]) -> list[Booking]:
     """Attach each course's texts in the reader's language (one query)."""
-    from coursemarket.catalog.models import Course
-
     ids = {b.session.course_id for b in bookings}
     if not ids:
         return bookings
@@ -111,7 +109,7 @@ def student_booking(*, student: Any, reference: str, page: bool = True) -> Booki
         raise Http404
     bookings = Booking.objects.filter(student=student, reference=reference.upper())
     if not page:
-        booking = bookings.select_related("session").first()
+        booking = bookings.select_related("session__course").first()
         if booking is None:
             raise Http404
         booking.student = student
@@ -247,3 +245,12 @@ def attendee_names(booking: Booking) -> list[str]:
     """Who comes: the attendee names given at booking, else the student."""
     names = [str(name) for name in (booking.attendees or []) if str(name).strip()]
     return names or [booking.student.name]
+
+
+# Who counts as booked on a session in the audit trail of a change to it.
+BOOKED_STATES = (BookingState.CONFIRMED, BookingState.COMPLETED, BookingState.PENDING_PAYMENT, BookingState.HELD)
+
+
+def session_booked_students(session: Session) -> int:
+    """How many people are booked on `session` (a student with two bookings counts once)."""
+    return Booking.objects.filter(session=session, state__in=BOOKED_STATES).values("student").distinct().count()

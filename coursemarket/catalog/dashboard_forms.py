@@ -61,6 +61,9 @@ class CourseForm(forms.ModelForm):
         self.fields["max_group_size"].label = _("Max. group")
         self.fields["price"].help_text = _("Per seat. Leave empty while drafting; 0 makes the course free.")
         self.fields["language"].help_text = _("The language the title and description above are written in.")
+        # No made-up length: a new course's hours stay empty until the school gives them.
+        self.fields["duration_hours"].initial = None
+        self.fields["duration_hours"].help_text = _("All the meetings together, e.g. 24.")
         if self.instance.pk:
             self.initial["category_id"] = self.instance.category_id
             self.initial["skill_tags"] = ", ".join(s.name for s in self.instance.skills.all())
@@ -116,7 +119,9 @@ class SessionForm(forms.Form):
         help_text=_("Leave empty to use the course price."),
     )  # fmt: skip
     booking_deadline = forms.DateTimeField(
-        label=_("Booking deadline"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        label=_("Booking deadline"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_("Local time of the session. Leave empty to take bookings until the first meeting."),
     )  # fmt: skip
     instructors = forms.ModelMultipleChoiceField(
@@ -150,9 +155,9 @@ class SessionForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    start = forms.TimeField(label=_("Starts"), widget=forms.TimeInput(attrs={"type": "time"}))
-    end = forms.TimeField(label=_("Ends"), widget=forms.TimeInput(attrs={"type": "time"}))
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    start = forms.TimeField(label=_("Starts"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    end = forms.TimeField(label=_("Ends"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -10,18 +10,20 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from coursemarket.scheduling.editor import override_reason, repeat_step
+from coursemarket.core.redirects import next_url
+from coursemarket.scheduling.editor import first_meeting_from, override_reason, repeat_step
 from coursemarket.schools.permissions import Perm
 from coursemarket.schools.selectors import SchoolAccess
-from coursemarket.schools.views._base import attach_errors, render_dashboard, staff_view
+from coursemarket.schools.views.staff import attach_errors, render_dashboard, staff_view
 
 from . import services
 from .dashboard_forms import CancelSessionForm, CourseForm, MeetingFormSet, SessionForm, TranslationForm, session_input
-from .models import Course, Session, SessionStatus
+from .models import Course, Session, SessionStatus, default_teaching_language
 from .timeutil import utc_to_local
 
 
@@ -52,7 +54,13 @@ def course_create(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
     form = CourseForm(
         request.POST or None,
         request.FILES or None,
-        initial={"language": access.school.default_language, "currency": settings.DEFAULT_CURRENCY},
+        initial={
+            "language": access.school.default_language,
+            "teaching_language": default_teaching_language(
+                languages_taught=access.school.languages_taught, content_language=access.school.default_language
+            ),
+            "currency": settings.DEFAULT_CURRENCY,
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -193,7 +201,7 @@ def _session_form_page(
     meeting_initial: list[dict[str, object]]
     if session is None:
         initial = {"capacity": course.max_group_size, "is_online": course.delivery_mode == "online"}
-        meeting_initial = []
+        meeting_initial = first_meeting_from(request)  # a slot picked on the calendar, if any
     else:
         deadline = utc_to_local(session.booking_deadline, session.timezone) if session.booking_deadline else None
         initial = {
@@ -255,6 +263,11 @@ def session_edit(request: HttpRequest, access: SchoolAccess, course_id: int, ses
 def session_cancel(request: HttpRequest, access: SchoolAccess, course_id: int, session_id: int) -> HttpResponse:
     course = _course(access, course_id)
     session = _session(access, course, session_id)
+    # Back to where the cancel was started (the roster or the course editor).
+    back_url = next_url(
+        request,
+        reverse("catalog:dashboard_course_edit", kwargs={"slug": access.school.slug, "course_id": course.pk}),
+    )
     form = CancelSessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -263,12 +276,12 @@ def session_cancel(request: HttpRequest, access: SchoolAccess, course_id: int, s
             attach_errors(form, exc)
         else:
             messages.success(request, _("The session is cancelled."))
-            return redirect("catalog:dashboard_course_edit", slug=access.school.slug, course_id=course.pk)
+            return redirect(back_url)
     return render_dashboard(
         request,
         access,
         "catalog/dashboard/session_cancel.html",
-        {"course": course, "session": session, "form": form},
+        {"course": course, "session": session, "form": form, "back_url": back_url},
         section="courses",
         status=400 if form.errors else 200,
     )

@@ -1,15 +1,18 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone as dj_timezone
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language_info, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from parler.models import TranslatableModel, TranslatedFields
+
+from coursemarket.core.money import format_number
 
 from .policies import CancellationPolicy
 
@@ -36,6 +39,7 @@ class Category(TranslatableModel):
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_featured = models.BooleanField(_("featured on the home page"), default=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     translations = TranslatedFields(
         name=models.CharField(_("name"), max_length=100),
@@ -74,6 +78,17 @@ def teaching_language_choices() -> list[tuple[str, str]]:
     """Languages a course can be taught in, named in the reader's language."""
     choices = [(code, str(get_language_info(code)["name_translated"])) for code in TEACHING_LANGUAGES]
     return sorted(choices, key=lambda item: item[1])
+
+
+def default_teaching_language(*, languages_taught: list[str], content_language: str) -> str:
+    """What a new course of a school is taught in, unless the school says
+    otherwise: the first language the school teaches that a course can be
+    taught in ("zh" is taught as "zh-hans"), else its content language."""
+    for code in languages_taught:
+        for candidate in (code, f"{code}-hans"):
+            if candidate in TEACHING_LANGUAGES:
+                return candidate
+    return content_language if content_language in TEACHING_LANGUAGES else settings.LANGUAGE_CODE
 
 
 def teaching_language_name(code: str) -> str:
@@ -140,6 +155,9 @@ class Course(models.Model):
         validators=[MinValueValidator(Decimal("0"))],
     )
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    # The course's identifier in the school's own system (or the catalogue it
+    # was imported from); an import matches on it to update instead of duplicating.
+    external_id = models.CharField(_("external ID"), max_length=200, blank=True, default="")
     included = models.TextField(_("what is included"), blank=True)
     prerequisites = models.TextField(_("prerequisites"), blank=True)
     audience = models.TextField(_("who it is for"), blank=True)
@@ -166,6 +184,12 @@ class Course(models.Model):
             models.Index(fields=["school", "status"]),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["school", "external_id"],
+                condition=~Q(external_id=""),
+                name="course_external_id_unique_per_school",
+                violation_error_message=_("Another course of this school has the same external ID."),
+            ),
             models.CheckConstraint(
                 condition=Q(min_group_size__lte=F("max_group_size")),
                 name="course_group_sizes_ordered",
@@ -188,6 +212,21 @@ class Course(models.Model):
     @property
     def teaching_language_name(self) -> str:
         return teaching_language_name(self.teaching_language)
+
+    @property
+    def duration_text(self) -> str:
+        """ "1 hour in total", "12 hours in total", "1.5 hours in total", in
+        the reader's language: whole hours take the language's plural forms,
+        a fraction has its own message (languages treat fractions apart)."""
+        hours = Decimal(self.duration_hours)
+        if hours == hours.to_integral_value():
+            whole = int(hours)
+            return ngettext("%(hours)s hour in total", "%(hours)s hours in total", whole) % {
+                "hours": format_number(whole)
+            }
+        return pgettext("a fractional number of hours, e.g. 1.5", "%(hours)s hours in total") % {
+            "hours": format_number(hours)
+        }
 
 
 class CourseTranslation(models.Model):
@@ -227,6 +266,32 @@ class SessionStatus(models.TextChoices):
     SCHEDULED = "scheduled", _("Scheduled")
     CANCELLED = "cancelled", _("Cancelled")
     COMPLETED = "completed", _("Completed")
+
+
+def _local_start(session: Session) -> None:
+    """The weekday (1 Monday … 7 Sunday) and hour its first meeting starts, on
+    the session's own wall clock: the listing filters "Saturday mornings" on
+    these two indexed small columns, on both engines, without time-zone maths
+    in SQL."""
+    import zoneinfo
+
+    if session.starts_at is None:
+        return
+    try:
+        local = session.starts_at.astimezone(zoneinfo.ZoneInfo(session.timezone or "UTC"))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        local = session.starts_at
+    session.local_weekday = local.isoweekday()
+    session.local_hour = local.hour
+
+
+class SessionQuerySet(models.QuerySet["Session"]):
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Session]:  # type: ignore[override]
+        objs = list(objs)
+        for session in objs:
+            _local_start(session)
+        created: list[Session] = super().bulk_create(objs, *args, **kwargs)  # type: ignore[assignment]
+        return created
 
 
 class Session(models.Model):
@@ -275,8 +340,13 @@ class Session(models.Model):
     )
     starts_at = models.DateTimeField(_("starts"), db_index=True)
     ends_at = models.DateTimeField(_("ends"))
+    # Derived from starts_at and timezone on every save (see _local_start).
+    local_weekday = models.PositiveSmallIntegerField(_("weekday (local)"), default=1, editable=False)
+    local_hour = models.PositiveSmallIntegerField(_("hour (local)"), default=0, editable=False)
     cancelled_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), default=dj_timezone.now, editable=False)
+
+    objects = SessionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("session")
@@ -288,6 +358,8 @@ class Session(models.Model):
             # Which locations (cities) have upcoming sessions: one probe each.
             models.Index(fields=["location", "status", "starts_at"], name="session_location_upcoming_idx"),
         ]
+        # (No index on local_weekday/local_hour: they are checked on the
+        # sessions an upcoming-by-course probe already found.)
         constraints = [
             models.CheckConstraint(condition=Q(seats_taken__lte=F("capacity")), name="session_never_oversold"),
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_start"),
@@ -295,6 +367,13 @@ class Session(models.Model):
 
     def __str__(self) -> str:
         return f"{self.course} · {self.starts_at:%Y-%m-%d}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        _local_start(self)
+        fields = kwargs.get("update_fields")
+        if fields is not None and ({"starts_at", "timezone"} & set(fields)):
+            kwargs["update_fields"] = [*fields, "local_weekday", "local_hour"]
+        super().save(*args, **kwargs)
 
     @property
     def seats_left(self) -> int:
@@ -351,3 +430,46 @@ class PageVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}: {self.version}"
+
+
+class SearchDocument(models.Model):
+    """A published course's searchable words in one language (its own and each
+    translation's), analysed by `catalog.search.normalise` and kept current by
+    `catalog.search.index`. The engines index these rows: on SQLite an FTS5
+    table fed by triggers, on PostgreSQL a generated, weighted `tsvector`
+    column with a GIN index (migration 0007)."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="search_documents")
+    language = models.CharField(max_length=8)
+    title = models.TextField(blank=True)
+    summary = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    skills = models.TextField(blank=True)
+    category = models.TextField(blank=True)
+    school = models.TextField(blank=True)
+    people = models.TextField(blank=True)
+    city = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("search document")
+        verbose_name_plural = _("search documents")
+        constraints = [models.UniqueConstraint(fields=["course", "language"], name="one_search_document_per_language")]
+
+    def __str__(self) -> str:
+        return f"{self.course_id}:{self.language}"
+
+
+class SearchTerm(models.Model):
+    """The catalogue's vocabulary: every folded word the index holds (before
+    stemming), with the number of documents that had it at the last rebuild.
+    Typo tolerance and "did you mean" pick their corrections from it."""
+
+    word = models.CharField(max_length=100, unique=True)
+    documents = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("search term")
+        verbose_name_plural = _("search terms")
+
+    def __str__(self) -> str:
+        return self.word

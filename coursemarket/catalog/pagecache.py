@@ -54,6 +54,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
 from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
 
 from .models import LOW_SEATS, Course, PageVersion, Session
 
@@ -73,6 +74,18 @@ def course_scope(slug: str) -> str:
 
 def page_seconds() -> int:
     return int(getattr(settings, "CATALOG_PAGE_CACHE_SECONDS", 60))
+
+
+def fragment_seconds() -> int:
+    return int(getattr(settings, "CATALOG_FRAGMENT_CACHE_SECONDS", 300))
+
+
+def versioned_fragment_seconds() -> int:
+    """How long a fragment keyed by page versions (`shared_parts`) is kept:
+    0 when fragments are off."""
+    if fragment_seconds() <= 0:
+        return 0
+    return min(fragment_seconds(), int(getattr(settings, "CATALOG_VERSIONED_FRAGMENT_SECONDS", 60)))
 
 
 # --- invalidation ---------------------------------------------------------------
@@ -182,6 +195,12 @@ def _is_cacheable(request: HttpRequest) -> bool:
     return len(get_messages(request)) == 0
 
 
+def wants_json(request: HttpRequest) -> bool:
+    """The client prefers JSON to HTML (`Accept: application/json`); browsers
+    and `*/*` get HTML."""
+    return request.get_preferred_type(["text/html", "application/json"]) == "application/json"
+
+
 def page_key(request: HttpRequest, versions: dict[str, int]) -> str:
     htmx = getattr(request, "htmx", None)
     parts = [
@@ -191,7 +210,7 @@ def page_key(request: HttpRequest, versions: dict[str, int]) -> str:
         urlencode(sorted((k, v) for k in request.GET for v in request.GET.getlist(k))),
         translation.get_language() or "",
         timezone.get_current_timezone_name(),
-        "partial" if htmx and not htmx.boosted else "page",
+        "json" if wants_json(request) else "partial" if htmx and not htmx.boosted else "page",
         *(f"{scope}={version}" for scope, version in sorted(versions.items())),
     ]
     return KEY_PREFIX + hashlib.sha256("\n".join(parts).encode()).hexdigest()
@@ -251,7 +270,9 @@ def cached_for_anonymous(scopes: Callable[..., list[str]]) -> Callable[[View], V
             # Versions are read before rendering: a change committed meanwhile
             # gives new versions, so a page rendered from older data is stored
             # under a key nobody asks for any more.
-            key = page_key(request, current_versions([ALL, *scopes(**kwargs)]))
+            versions = current_versions([ALL, *scopes(**kwargs)])
+            request.__dict__.setdefault("_catalog_versions", {}).update(versions)  # for request_versions
+            key = page_key(request, versions)
             entry = cache.get(key)
             if entry is not None:
                 return _from_cache(request, entry)
@@ -272,3 +293,176 @@ def fresh_until(response: HttpResponse, moments: Iterable[datetime | None]) -> N
     ahead = [moment for moment in moments if moment is not None and moment > now]
     if ahead:
         response.fresh_until = min(ahead)  # type: ignore[attr-defined]
+
+
+# --- fragments ------------------------------------------------------------------
+
+FRAGMENT_PREFIX = "catalog:fragment:"
+
+
+def request_versions(request: HttpRequest, scopes: list[str]) -> dict[str, int]:
+    """`current_versions(scopes)`, read at most once a request: a page whose
+    fragments are keyed by the same versions (the school page's sections)
+    asks the database once."""
+    memo: dict[str, int] = request.__dict__.setdefault("_catalog_versions", {})
+    missing = [scope for scope in scopes if scope not in memo]
+    if missing:
+        memo.update(current_versions(missing))
+    return {scope: memo[scope] for scope in scopes}
+
+
+def asset_version() -> str:
+    """Changes when a deploy moves the static assets' addresses (the manifest's
+    hash; "" without a manifest, as in development)."""
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    return str(getattr(staticfiles_storage, "manifest_hash", ""))
+
+
+def shared_section(
+    name: str,
+    *,
+    key: Callable[[Any, HttpRequest], list[object]],
+    until: Callable[[Any], datetime | None] | None = None,
+) -> Callable[[Any, HttpRequest, Callable[[], str]], SafeString]:
+    """A school or instructor page section (schools.sections) shared by
+    anonymous visitors: keyed by `name`, `key(subject, request)` (whose page,
+    which page of it), the language, zone and assets, and the versions of
+    every page ("all": schools, instructors, places) and of the listings
+    ("listing": any course, session or review change that a listing or a
+    course card shows), at most until `until(subject)` (asked when
+    rendering: when it changes by itself, e.g. a session starts)."""
+
+    def shared(subject: Any, request: HttpRequest, render: Callable[[], str]) -> SafeString:
+        if not _viewer_shares(request):
+            return mark_safe(render())  # noqa: S308 - rendered by a template
+
+        def shows() -> list[object]:
+            versions = request_versions(request, [ALL, LISTING])
+            return [
+                "section",
+                name,
+                *key(subject, request),
+                translation.get_language(),
+                timezone.get_current_timezone_name(),
+                asset_version(),
+                *sorted(versions.items()),
+            ]
+
+        def parts() -> tuple[dict[str, str], datetime | None]:
+            html = render()
+            # Nothing to show (no courses, no reviews) does not change by itself.
+            return {"html": html}, until(subject) if until is not None and html else None
+
+        return shared_parts(request, shows, parts)[0]["html"]
+
+    return shared
+
+
+def share_pieces(
+    name: str, key: list[object], request: HttpRequest, render: Callable[[], dict[str, str]]
+) -> dict[str, SafeString]:
+    """The school's and instructor's own pieces of their pages
+    (schools.sections.shared_pieces): as `shared_section`, keyed by `name`,
+    `key`, language, zone, assets and the versions "all" (schools' services
+    bump it) and "listing"."""
+
+    def shows() -> list[object]:
+        versions = request_versions(request, [ALL, LISTING])
+        return [
+            "pieces",
+            name,
+            *key,
+            translation.get_language(),
+            timezone.get_current_timezone_name(),
+            asset_version(),
+            *sorted(versions.items()),
+        ]
+
+    return shared_parts(request, shows, lambda: (render(), None))[0]
+
+
+def _viewer_shares(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    return versioned_fragment_seconds() > 0 and user is not None and not user.is_authenticated
+
+
+def _fragment_key(shows: Iterable[object]) -> str:
+    return FRAGMENT_PREFIX + hashlib.sha256("\n".join(map(str, shows)).encode()).hexdigest()
+
+
+def shared_parts(
+    request: HttpRequest,
+    shows: Callable[[], Iterable[object]],
+    render: Callable[[], tuple[dict[str, str], datetime | None]],
+) -> tuple[dict[str, SafeString], datetime | None]:
+    """Like `shared_fragment`, for a page's several pieces rendered together
+    (the course page's head tags and main content): `render` returns them by
+    name with the moment they change by themselves (or None), which is
+    stored with them, so a hit knows it too (`fresh_until` of the page).
+    `shows()` (asked only when the pieces may be shared) gives the page
+    versions (`request_versions`) rather than the data:
+    a hit costs no query for the data. So, as for whole pages, a change made
+    through the services shows at once and one made outside them within
+    CATALOG_VERSIONED_FRAGMENT_SECONDS."""
+    if not _viewer_shares(request):
+        parts, until = render()
+        return {name: mark_safe(html) for name, html in parts.items()}, until  # noqa: S308 - rendered by templates
+    key = _fragment_key(shows())
+    stored: tuple[dict[str, str], datetime | None] | None = cache.get(key)
+    if stored is not None:
+        parts, until = stored
+        nonce = None
+        found = {}
+        for name, html in parts.items():
+            if NONCE_PLACEHOLDER in html:
+                nonce = nonce or str(get_nonce(request))
+                html = html.replace(NONCE_PLACEHOLDER, nonce)
+            found[name] = mark_safe(html)  # noqa: S308 - rendered by templates
+        return found, until
+    needed_csrf = request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+    parts, until = render()
+    html_parts = {name: mark_safe(html) for name, html in parts.items()}  # noqa: S308 - rendered by templates
+    seconds = versioned_fragment_seconds()
+    if until is not None:
+        seconds = min(seconds, math.floor((until - timezone.now()).total_seconds()))
+    if seconds <= 0 or (request.META.get("CSRF_COOKIE_NEEDS_UPDATE") and not needed_csrf):
+        return html_parts, until  # this visitor's token is in it, or it changes at once
+    used = get_nonce(request)
+    if used:  # generated while rendering: it is in the pieces
+        parts = {name: html.replace(str(used), NONCE_PLACEHOLDER) for name, html in parts.items()}
+    cache.set(key, (parts, until), seconds)
+    return html_parts, until
+
+
+def shared_fragment(
+    request: HttpRequest, shows: Iterable[object], render: Callable[[], str], *, until: datetime | None = None
+) -> SafeString:
+    """A piece of a page that is the same for every anonymous visitor who
+    would see the same things: cached under a key made of `shows` — exactly
+    what the piece shows (its data as displayed, the language, the zone), so
+    it can never be stale and serves any address the page is reached by (a
+    shared link with its tracking parameters included) — for at most
+    CATALOG_FRAGMENT_CACHE_SECONDS (0: off), and not past `until` (when it
+    changes by itself). Signed-in visitors get it rendered (it may hold their
+    own forms); a piece that needed a CSRF token is not stored. The CSP
+    nonce is swapped as for whole pages."""
+    seconds = fragment_seconds()
+    if until is not None:
+        seconds = min(seconds, math.floor((until - timezone.now()).total_seconds()))
+    user = getattr(request, "user", None)
+    if seconds <= 0 or user is None or user.is_authenticated:
+        return mark_safe(render())  # noqa: S308 - rendered by a template
+    key = FRAGMENT_PREFIX + hashlib.sha256("\n".join(map(str, shows)).encode()).hexdigest()
+    stored: str | None = cache.get(key)
+    if stored is not None:
+        if NONCE_PLACEHOLDER in stored:
+            stored = stored.replace(NONCE_PLACEHOLDER, str(get_nonce(request)))
+        return mark_safe(stored)  # noqa: S308 - rendered by a template
+    needed_csrf = request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+    html = render()
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") and not needed_csrf:
+        return mark_safe(html)  # noqa: S308 - this visitor's token is in it
+    nonce = get_nonce(request)
+    cache.set(key, html.replace(str(nonce), NONCE_PLACEHOLDER) if nonce else html, seconds)
+    return mark_safe(html)  # noqa: S308 - rendered by a template

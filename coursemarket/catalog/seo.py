@@ -1,9 +1,13 @@
-"""Structured data for search engines: schema.org Course + CourseInstance."""
+"""Structured data for search engines: schema.org Course + CourseInstance.
+
+What apps above catalog know about a course (reviews: aggregateRating and a
+few reviews) is added by the functions they register in `course_json_ld_parts`
+in their AppConfig.ready(); catalog never imports them."""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Protocol
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -23,6 +27,21 @@ LEVEL_NAMES: dict[str, str] = {
     Level.ALL: "All levels",
 }
 _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+class CourseJsonLdPart(Protocol):
+    """Keys to add to a course's JSON-LD ({} for none); parts apply in registration order."""
+
+    def __call__(self, *, course: Course) -> dict[str, Any]: ...
+
+
+course_json_ld_parts: list[CourseJsonLdPart] = []
+
+
+def register_course_json_ld_part(part: CourseJsonLdPart) -> None:
+    """Add `part`; registering the same function again changes nothing."""
+    if part not in course_json_ld_parts:
+        course_json_ld_parts.append(part)
 
 
 def _iso_duration(hours: Any) -> str:
@@ -112,7 +131,6 @@ def course_json_ld(*, course: Course, sessions: list[Session], url: str, request
         }
     if course.delivery_mode == DeliveryMode.ONLINE:
         data["availableLanguage"] = course.teaching_language
-    from coursemarket.reviews.seo import rating_json_ld  # aggregateRating + review, when there are reviews
-
-    data.update(rating_json_ld(course=course))
+    for part in course_json_ld_parts:  # reviews: aggregateRating + review, when there are reviews
+        data.update(part(course=course))
     return mark_safe(json.dumps(data, ensure_ascii=False).translate(_JSON_ESCAPES))  # noqa: S308 - JSON with <>& escaped

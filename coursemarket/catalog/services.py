@@ -12,20 +12,23 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from coursemarket.audit.services import audit_record, changes_between
-from coursemarket.scheduling.conflicts import schedule_check
-from coursemarket.scheduling.services import meetings_sync
 from coursemarket.schools.models import Instructor, Location, Room, School
 from coursemarket.schools.permissions import Perm
 from coursemarket.schools.selectors import user_can
 
 from .models import Course, CourseStatus, CourseTranslation, Meeting, Session, SessionStatus, Skill
 from .pagecache import catalog_changed
+from .places import place_label
+from .search.index import CHUNK as SEARCH_CHUNK
+from .search.index import reindex_courses
+from .session_events import Slot, schedule_keepers, session_followers
 from .taxonomy import normalise_skill
 from .timeutil import local_to_utc, zone
 
@@ -122,6 +125,7 @@ def course_update(*, actor: Any, course: Course, skill_tags: list[str] | None = 
     if skill_tags is not None:
         course.skills.set(skills_from_tags(tags=skill_tags))
     catalog_changed(course.pk)
+    reindex_courses([course.pk])  # its searchable texts, status or skills
     audit_record(
         actor=actor,
         action="course.updated",
@@ -155,6 +159,7 @@ def course_publish(*, actor: Any, course: Course) -> Course:
     course.published_at = course.published_at or timezone.now()
     course.save(update_fields=["status", "published_at", "updated_at"])
     catalog_changed(course.pk)
+    reindex_courses([course.pk])  # its searchable texts, status or skills
     audit_record(actor=actor, action="course.published", target=course, school_id=course.school_id)
     return course
 
@@ -166,6 +171,7 @@ def course_archive(*, actor: Any, course: Course) -> Course:
     course.status = CourseStatus.ARCHIVED
     course.save(update_fields=["status", "updated_at"])
     catalog_changed(course.pk)
+    reindex_courses([course.pk])  # its searchable texts, status or skills
     audit_record(actor=actor, action="course.archived", target=course, school_id=course.school_id)
     return course
 
@@ -199,6 +205,15 @@ def course_duplicate(*, actor: Any, course: Course) -> Course:
 
 
 @transaction.atomic
+def _texts_changed(course: Course) -> None:
+    """The course's page changed in one language: it counts as a change of the
+    course (its `updated_at` is the sitemap's lastmod)."""
+    course.updated_at = timezone.now()
+    Course.objects.filter(pk=course.pk).update(updated_at=course.updated_at)
+    catalog_changed(course.pk)
+    reindex_courses([course.pk])  # its searchable texts, status or skills
+
+
 def course_translation_save(
     *, actor: Any, course: Course, language: str, title: str, summary: str = "", description: str = ""
 ) -> CourseTranslation | None:
@@ -211,7 +226,7 @@ def course_translation_save(
     if not title.strip():
         deleted, _details = CourseTranslation.objects.filter(course=course, language=language).delete()
         if deleted:
-            catalog_changed(course.pk)
+            _texts_changed(course)
             audit_record(
                 actor=actor,
                 action="course.translation_removed",
@@ -223,7 +238,7 @@ def course_translation_save(
     translation, _created = CourseTranslation.objects.update_or_create(
         course=course, language=language, defaults={"title": title, "summary": summary, "description": description}
     )
-    catalog_changed(course.pk)
+    _texts_changed(course)
     audit_record(
         actor=actor,
         action="course.translated",
@@ -282,7 +297,11 @@ def _validated_meetings(course: Course, data: SessionInput) -> list[tuple[dateti
         elif data.capacity > data.room.capacity:
             add(
                 "capacity",
-                _("The room “%(room)s” has %(seats)d seats; the session cannot have more.")
+                ngettext(
+                    "The room “%(room)s” has %(seats)d seat; the session cannot have more.",
+                    "The room “%(room)s” has %(seats)d seats; the session cannot have more.",
+                    data.room.capacity,
+                )
                 % {"room": data.room.name, "seats": data.room.capacity},
             )
     for instructor in data.instructors:
@@ -355,8 +374,9 @@ def session_create(*, actor: Any, course: Course, data: SessionInput) -> Session
     session.save()
     session.instructors.set(data.instructors)
     Meeting.objects.bulk_create(Meeting(session=session, starts_at=s, ends_at=e) for s, e in meetings)
-    schedule_check(actor=actor, session=session, slots=meetings, override_reason=data.conflict_override)
+    schedule_keepers.check(actor=actor, session=session, slots=meetings, override_reason=data.conflict_override)
     catalog_changed(session.course_id)
+    reindex_courses([session.course_id])  # the cities and instructors it is found by
     audit_record(
         actor=actor,
         action="session.created",
@@ -365,6 +385,30 @@ def session_create(*, actor: Any, course: Course, data: SessionInput) -> Session
         changes=_session_snapshot(session),
     )
     return session
+
+
+def _meetings_sync(*, session: Session, slots: list[Slot]) -> list[int]:
+    """Make the session's meetings match `slots` while keeping the rows (and
+    so the calendar UIDs) of meetings that stay or move; the schedule keepers
+    hear which meetings' times changed. Returns their ids."""
+    wanted = sorted(slots)
+    existing = list(session.meetings.order_by("starts_at", "id"))
+    unmatched = []
+    for meeting in existing:
+        key = (meeting.starts_at, meeting.ends_at)
+        if key in wanted:
+            wanted.remove(key)
+        else:
+            unmatched.append(meeting)
+    changed = []
+    for meeting, (start, end) in zip(unmatched, wanted, strict=False):
+        meeting.starts_at, meeting.ends_at = start, end
+        meeting.save(update_fields=["starts_at", "ends_at"])
+        changed.append(meeting.pk)
+    Meeting.objects.filter(pk__in=[m.pk for m in unmatched[len(wanted) :]]).delete()
+    Meeting.objects.bulk_create(Meeting(session=session, starts_at=s, ends_at=e) for s, e in wanted[len(unmatched) :])
+    schedule_keepers.meetings_moved(meeting_ids=changed)
+    return changed
 
 
 @transaction.atomic
@@ -377,7 +421,11 @@ def session_update(*, actor: Any, session: Session, data: SessionInput) -> Sessi
     if data.capacity < session.seats_taken:
         raise ValidationError(
             {
-                "capacity": _("%(taken)d seats are already taken; the session cannot have fewer.")
+                "capacity": ngettext(
+                    "%(taken)d seat is already taken; the session cannot have fewer.",
+                    "%(taken)d seats are already taken; the session cannot have fewer.",
+                    session.seats_taken,
+                )
                 % {"taken": session.seats_taken}
             },
             code="capacity_below_taken",
@@ -389,9 +437,10 @@ def session_update(*, actor: Any, session: Session, data: SessionInput) -> Sessi
     _apply(session, data, meetings)
     session.save()
     session.instructors.set(data.instructors)
-    meetings_sync(session=session, slots=meetings)
-    schedule_check(actor=actor, session=session, slots=meetings, override_reason=data.conflict_override)
+    _meetings_sync(session=session, slots=meetings)
+    schedule_keepers.check(actor=actor, session=session, slots=meetings, override_reason=data.conflict_override)
     catalog_changed(session.course_id)
+    reindex_courses([session.course_id])  # the cities and instructors it is found by
     after = _session_snapshot(session)
     audit_record(
         actor=actor,
@@ -407,10 +456,8 @@ def session_update(*, actor: Any, session: Session, data: SessionInput) -> Sessi
 def _tell_booked_students(
     session: Session, before: dict[str, Any], after: dict[str, Any], before_meetings: list[tuple[Any, Any]]
 ) -> None:
-    """A changed time or place reaches everyone booked (in the same transaction)."""
-    from coursemarket.bookings import notifications
-    from coursemarket.scheduling.ical import place_label
-
+    """A changed time or place reaches everyone booked (in the same transaction):
+    the apps that follow sessions (bookings) are told through `session_followers`."""
     now_meetings = list(
         session.meetings.filter(is_cancelled=False).order_by("starts_at").values_list("starts_at", "ends_at")
     )
@@ -424,16 +471,14 @@ def _tell_booked_students(
             changes.append({"kind": "place", "place": place_label(first)})
     if changes:
         key = "|".join(f"{c['kind']}:{c.get('starts_at', '')}:{c.get('place', '')}" for c in changes)
-        notifications.session_changed(
-            session, change_key=hashlib.sha256(key.encode()).hexdigest()[:24], changes=changes
-        )
+        session_followers.changed(session, change_key=hashlib.sha256(key.encode()).hexdigest()[:24], changes=changes)
 
 
 @transaction.atomic
 def session_cancel(*, actor: Any, session: Session, reason: str) -> Session:
-    """Cancel a whole session: every open booking is cancelled, refunded in
-    full and its student told (bookings.services.cancellation), in this
-    transaction."""
+    """Cancel a whole session: the apps that follow sessions hear of it in this
+    transaction (bookings cancels every open booking, refunds it in full and
+    tells its student; see `session_events`)."""
     session = Session.objects.select_for_update(of=("self",)).select_related("course").get(pk=session.pk)
     _require(actor, session.course.school)
     if session.status != SessionStatus.SCHEDULED:
@@ -444,6 +489,7 @@ def session_cancel(*, actor: Any, session: Session, reason: str) -> Session:
     session.cancelled_reason = reason.strip()[:300]
     session.save(update_fields=["status", "cancelled_reason"])
     catalog_changed(session.course_id)
+    reindex_courses([session.course_id])  # the cities and instructors it is found by
     audit_record(
         actor=actor,
         action="session.cancelled",
@@ -451,7 +497,196 @@ def session_cancel(*, actor: Any, session: Session, reason: str) -> Session:
         school_id=session.school_id,
         changes={"reason": session.cancelled_reason},
     )
-    from coursemarket.bookings.services.cancellation import session_bookings_cancel
-
-    session_bookings_cancel(actor=actor, session=session, reason=session.cancelled_reason)
+    session_followers.cancelled(actor=actor, session=session, reason=session.cancelled_reason)
     return session
+
+
+@dataclass
+class ImportedCourse:
+    """One course row of an import, already parsed and validated by the
+    importer: `fields` holds only the course fields the file gives (a field
+    it does not map keeps its value on an update); `skill_tags` None leaves
+    the skills alone. `index` is the caller's own row reference."""
+
+    index: int
+    external_id: str
+    fields: dict[str, Any]
+    skill_tags: list[str] | None = None
+
+
+@dataclass
+class ImportOutcome:
+    created: list[int]
+    updated: list[int]
+    # (row index, field, message) for rows that were not written.
+    skipped: list[tuple[int, str, str]]
+
+
+IMPORT_FIELDS = frozenset(
+    {
+        "title",
+        "summary",
+        "description",
+        "language",
+        "category",
+        "level",
+        "teaching_language",
+        "delivery_mode",
+        "duration_hours",
+        "price",
+        "currency",
+    }
+)
+
+
+def _bulk_slugs(titles: list[str]) -> list[str]:
+    """A free, unique web address per title, in a couple of queries."""
+    bases = [(slugify(title) or "course")[:100] for title in titles]
+    taken = set(Course.objects.filter(slug__in=set(bases)).values_list("slug", flat=True))
+    result: list[str] = []
+    used: set[str] = set()
+    for base in bases:
+        slug = base
+        while slug in taken or slug in used:
+            slug = f"{base}-{secrets.token_hex(3)}"
+        used.add(slug)
+        result.append(slug)
+    randoms = [slug for slug, base in zip(result, bases, strict=True) if slug != base]
+    if randoms and Course.objects.filter(slug__in=randoms).exists():  # a random suffix met an old slug
+        return _bulk_slugs(titles)
+    return result
+
+
+def _bulk_skills(tag_lists: list[list[str]]) -> list[list[int]]:
+    """Skill ids per tag list, creating vocabulary entries as needed (one
+    query to read, one to add)."""
+    wanted: dict[str, str] = {}
+    per_row: list[list[str]] = []
+    normalised: dict[str, tuple[str, str]] = {}  # catalogues repeat the same tags
+    for tags in tag_lists:
+        slugs: list[str] = []
+        for tag in tags:
+            if tag not in normalised:
+                normalised[tag] = normalise_skill(tag)
+            name, slug = normalised[tag]
+            if slug and slug not in slugs:
+                slugs.append(slug)
+                wanted.setdefault(slug, name)
+        per_row.append(slugs)
+    ids = dict(Skill.objects.filter(slug__in=wanted).values_list("slug", "id"))
+    missing = [Skill(slug=slug, name=name) for slug, name in wanted.items() if slug not in ids]
+    if missing:
+        Skill.objects.bulk_create(missing, ignore_conflicts=True)
+        ids.update(Skill.objects.filter(slug__in=[s.slug for s in missing]).values_list("slug", "id"))
+    return [[ids[slug] for slug in slugs] for slugs in per_row]
+
+
+def _import_problem(course: Course, publish: bool) -> tuple[str, str] | None:
+    try:
+        _check_course(course)
+        if publish or course.status == CourseStatus.PUBLISHED:
+            _check_publishable(course)
+    except ValidationError as exc:
+        field, errors = next(iter(exc.message_dict.items()))
+        return field, errors[0]
+    return None
+
+
+@transaction.atomic
+def courses_import(*, actor: Any | None, school: School, rows: list[ImportedCourse], publish: bool) -> ImportOutcome:
+    """Create or update many courses of `school` at once (the catalog import).
+
+    A row whose `external_id` matches a course of the school updates it, any
+    other row creates a course (a draft, or published with `publish`; an
+    update leaves the status alone unless `publish`). Rows are checked one by
+    one with the rules of course_create/course_update/course_publish; a row
+    that breaks one is skipped and reported, the others are written with bulk
+    queries. `actor` is the staff member importing; None only for the shell's
+    `import_courses` command (the operator). One audit entry per call; the
+    public pages get new versions once it commits."""
+    if actor is not None:
+        _require(actor, school)
+    now = timezone.now()
+    ids = [row.external_id for row in rows if row.external_id]
+    existing = {c.external_id: c for c in Course.objects.filter(school=school, external_id__in=ids)} if ids else {}
+    outcome = ImportOutcome(created=[], updated=[], skipped=[])
+    to_create: list[tuple[ImportedCourse, Course]] = []
+    to_update: list[tuple[ImportedCourse, Course]] = []
+    for row in rows:
+        course = existing.get(row.external_id) if row.external_id else None
+        is_new = course is None
+        if course is None:
+            course = Course(
+                school=school,
+                external_id=row.external_id,
+                language=school.default_language,
+                status=CourseStatus.DRAFT,
+                created_at=now,
+                updated_at=now,
+            )
+        for key, value in row.fields.items():
+            if key in IMPORT_FIELDS:
+                setattr(course, key if key != "category" else "category_id", value)
+        problem = _import_problem(course, publish)
+        if problem is not None:
+            outcome.skipped.append((row.index, problem[0], problem[1]))
+            if not is_new:  # leave the stored course as it was
+                existing[row.external_id] = Course.objects.get(pk=course.pk)
+            continue
+        if publish and course.status != CourseStatus.PUBLISHED:
+            course.status = CourseStatus.PUBLISHED
+            course.published_at = course.published_at or now
+        course.updated_at = now
+        (to_create if is_new else to_update).append((row, course))
+    if to_create:
+        slugs = _bulk_slugs([course.title for _row, course in to_create])
+        for (_row, course), slug in zip(to_create, slugs, strict=True):
+            course.slug = slug
+        Course.objects.bulk_create([course for _row, course in to_create])
+        outcome.created = [course.pk for _row, course in to_create]
+    if to_update:
+        fields = sorted({"category_id" if f == "category" else f for f in IMPORT_FIELDS})
+        # An upsert on the primary key: one INSERT … ON CONFLICT DO UPDATE per
+        # batch, much cheaper than bulk_update's CASE WHEN per field.
+        Course.objects.bulk_create(
+            [course for _row, course in to_update],
+            update_conflicts=True,
+            unique_fields=["id"],
+            update_fields=[*fields, "status", "published_at", "updated_at"],
+            batch_size=500,
+        )
+        outcome.updated = [course.pk for _row, course in to_update]
+    with_skills = [(row, course) for row, course in [*to_create, *to_update] if row.skill_tags is not None]
+    if with_skills:
+        through = Course.skills.through
+        skill_ids = _bulk_skills([row.skill_tags or [] for row, _course in with_skills])
+        if to_update:
+            through.objects.filter(course_id__in=[course.pk for _row, course in with_skills]).delete()
+        links = [
+            (course.pk, skill_id)
+            for (_row, course), ids_ in zip(with_skills, skill_ids, strict=True)
+            for skill_id in ids_
+        ]
+        # Tens of thousands of links for a big catalogue: plain parameter
+        # rows, not a model instance each (bulk_create spends seconds on those).
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                # Only the model's own table and column names, quoted; the values are parameters.
+                f"INSERT INTO {quote(through._meta.db_table)} ({quote('course_id')}, {quote('skill_id')}) "  # noqa: S608
+                "VALUES (%s, %s)",
+                links,
+            )
+    if outcome.created or outcome.updated:
+        # Many courses at once: every listing and course page gets a new version.
+        catalog_changed()
+        changed_ids = [*outcome.created, *outcome.updated]
+        for start in range(0, len(changed_ids), SEARCH_CHUNK):  # their search documents, in bulk
+            reindex_courses(changed_ids[start : start + SEARCH_CHUNK])
+        audit_record(
+            actor=actor,
+            action="courses.imported",
+            school_id=school.pk,
+            changes={"created": outcome.created, "updated": outcome.updated, "published": publish},
+        )
+    return outcome

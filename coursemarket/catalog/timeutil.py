@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from coursemarket.core.times import format_moment, zone_name
+
 
 def zone(name: str) -> zoneinfo.ZoneInfo:
     try:
@@ -29,7 +31,7 @@ def local_to_utc(local: datetime, tz_name: str) -> datetime:
     if as_utc.astimezone(tz).replace(tzinfo=None) != naive:
         raise ValidationError(
             _("%(time)s does not exist in %(zone)s: the clocks skip it for daylight saving time.")
-            % {"time": naive.strftime("%Y-%m-%d %H:%M"), "zone": tz_name},
+            % {"time": format_moment(naive.replace(tzinfo=UTC), UTC), "zone": zone_name(tz, as_utc)},
             code="nonexistent_time",
         )
     return as_utc

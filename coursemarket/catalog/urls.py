@@ -9,6 +9,7 @@ DASH = "dashboard/schools/<slug:slug>/courses/"
 
 urlpatterns = [
     path("courses/", views.course_list, name="course_list"),
+    path("search/suggest/", views.search_suggest, name="search_suggest"),
     path("courses/<slug:slug>/", views.course_detail, name="course_detail"),
     path("categories/<slug:slug>/", views.category_detail, name="category_detail"),
     path(DASH, dash.course_list, name="dashboard_courses"),

@@ -1,15 +1,50 @@
 from __future__ import annotations
 
+import hashlib
+from datetime import datetime
+from functools import partial
+from urllib.parse import urlencode
+
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import get_template
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.formats import number_format
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.timezone import get_current_timezone_name
+from django.utils.translation import get_language, gettext
+
+from coursemarket.activity.pages import note_result_count
 
 from . import seo
+from .cards import course_cards
+from .course_sections import course_page_sections
+from .coursepage import session_cards_html
 from .forms import ListingForm
-from .pagecache import LISTING, cached_for_anonymous, course_scope, fresh_until
+from .models import Course
+from .pagecache import (
+    ALL,
+    LISTING,
+    asset_version,
+    cached_for_anonymous,
+    course_scope,
+    fresh_until,
+    request_versions,
+    shared_parts,
+    versioned_fragment_seconds,
+    wants_json,
+)
 from .policies import describe
+from .search.answer import search_answer
+from .search.autocomplete import suggest
 from .selectors import (
+    PRICE_BANDS,
+    PagedCourses,
     attach_texts,
     category_by_slug,
     category_nodes,
@@ -32,20 +67,99 @@ def _listing(request: HttpRequest, *, category_slug: str = "") -> HttpResponse:
     form = ListingForm(params)
     form.is_valid()
     filters = form.filters()
-    page = Paginator(with_texts(course_listing(filters)), PAGE_SIZE).get_page(request.GET.get("page"))
+    listing = course_listing(filters, facets=True)
+    paginator: Paginator[Course] = Paginator(PagedCourses(with_texts(listing.courses), **listing.paging), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
     courses = attach_texts(page.object_list)
+    note_result_count(request, page.paginator.count)  # for the activity log's search events
+    why = listing.search.why([c.id for c in courses]) if listing.search else {}
+    if wants_json(request):  # the ranked hits alone: no facets, cards or chips
+        return search_answer(request, page=page, courses=courses, listing=listing, why=why)
+    form.show_counts(listing.facets)
+    chips = form.chips(request.GET)
+    if filters.category:
+        node = next((n for n in category_nodes().values() if n.slug == filters.category), None)
+        others = request.GET.copy()
+        others.pop("category", None)
+        others.pop("page", None)
+        address = reverse("catalog:course_list") + ("?" + others.urlencode() if others else "")
+        label = gettext("%(filter)s: %(value)s") % {
+            "filter": form.fields["category"].label,
+            "value": node.name if node else filters.category,
+        }
+        chips.insert(0, (label, address))
     context = {
+        "chips": chips,
+        "price_bands": _price_bands(request, listing.facets.get("price", {})),
         "form": form,
+        "listing": listing,
         "page": page,
         "courses": courses,
-        "next_sessions": next_sessions_for(courses),
+        "cards": course_cards(courses, next_sessions_for(courses, filters), request=request),
+        "filters": filters,
         "categories": category_nodes(),
         "category": category_by_slug(category_slug) if category_slug else None,
         "query_string": _without_page(request),
         "cities": cities_with_sessions(),
+        "why": why,
     }
-    template = "catalog/_results.html" if request.htmx and not request.htmx.boosted else "catalog/course_list.html"  # type: ignore[attr-defined]
-    return render(request, template, context)
+    context["filter_choices"] = _filter_choices(request, context, listing.facets)
+    partial = bool(request.htmx and not request.htmx.boosted)  # type: ignore[attr-defined]
+    context["partial"] = partial  # the filters' counts come along, out of band
+    response = render(request, "catalog/_results.html" if partial else "catalog/course_list.html", context)
+    patch_vary_headers(response, ["Accept"])  # the same address answers JSON when asked
+    return response
+
+
+def _filter_choices(request: HttpRequest, context: dict[str, object], facets: dict[str, dict[str, int]]) -> str:
+    """The filter fields with their counts, rendered once per set of filters:
+    about half of a listing's rendering (a dozen fields, the categories' and
+    cities' options). Their HTML depends only on the parameters (the page
+    aside), the category page, the language and the counts, which make its
+    key; kept as long as the facets are (CATALOG_VERSIONED_FRAGMENT_SECONDS)."""
+    template = get_template("catalog/includes/filter_choices.html")
+    seconds = versioned_fragment_seconds()
+    if seconds <= 0:
+        return template.render(context, request)
+    params = sorted((k, v) for k, values in request.GET.lists() if k != "page" for v in values)
+    category = context["category"]
+    shown = f"{params!r}|{getattr(category, 'slug', '')}|{get_language()}|{sorted(facets.items())!r}"
+    key = "catalog:filters:" + hashlib.sha256(shown.encode()).hexdigest()
+    html: str | None = cache.get(key)
+    if html is None:
+        html = str(template.render(context, request))
+        cache.set(key, html, seconds)
+    return mark_safe(html)  # noqa: S308 - rendered by the template
+
+
+def _price_bands(request: HttpRequest, counts: dict[str, int]) -> list[dict[str, object]]:
+    """The price facets as links that set both ends of the price filter."""
+    bands = []
+    for key, low, high in PRICE_BANDS:
+        params = request.GET.copy()
+        params.pop("page", None)
+        params["price_min"] = str(low)
+        if high is None:
+            params.pop("price_max", None)
+            label = gettext("%(low)s and more") % {"low": number_format(low)}
+        else:
+            params["price_max"] = str(high)
+            label = gettext("%(low)s to %(high)s") % {"low": number_format(low), "high": number_format(high)}
+        current = request.GET.get("price_min") == str(low) and request.GET.get("price_max", "") == (
+            "" if high is None else str(high)
+        )
+        bands.append({"label": label, "count": counts.get(key, 0), "url": "?" + params.urlencode(), "current": current})
+    return bands
+
+
+def search_suggest(request: HttpRequest) -> HttpResponse:
+    """The header search's suggestions as the visitor types (htmx): a listbox
+    of courses, categories, schools and cities."""
+    q = request.GET.get("q", "")[:100]
+    found = suggest(q, language=(get_language() or "en").split("-")[0])
+    response = render(request, "catalog/includes/search_suggestions.html", {"suggestions": found})
+    response["Cache-Control"] = "private, max-age=60"
+    return response
 
 
 def _without_page(request: HttpRequest) -> str:
@@ -67,22 +181,61 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @cached_for_anonymous(lambda slug: [course_scope(slug)])
 def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """The course page. Its head tags and main content are shared by anonymous
+    visitors who would see the same (catalog.pagecache.shared_parts): keyed by
+    the versions of the page groups it belongs to (any change to the course,
+    its sessions, seats, reviews, school or instructors gives a new one), the
+    language, zone, address (host and query string: the reviews' filters and
+    links) and the static assets' addresses; a hit costs one small query (the
+    versions), or none with CATALOG_PAGE_VERSION_SECONDS. Signed-in visitors
+    get theirs rendered."""
+
+    def shows() -> list[object]:
+        return [
+            "course-page",
+            slug,
+            request.scheme,
+            request.get_host(),
+            urlencode(sorted((k, v) for k in request.GET for v in request.GET.getlist(k))),
+            get_language(),
+            get_current_timezone_name(),
+            asset_version(),  # a deploy moves the assets' addresses
+            *sorted(request_versions(request, [ALL, course_scope(slug)]).items()),
+        ]
+
+    parts, until = shared_parts(request, shows, partial(_course_parts, request, slug))
+    sections = course_page_sections.sections(slug, request)  # apps above catalog (catalog.course_sections)
+    response = render(request, "catalog/course_detail.html", {"parts": parts, "sections": sections})
+    # The page changes by itself when a session starts or closes for booking.
+    fresh_until(response, [until])
+    return response
+
+
+def _course_parts(request: HttpRequest, slug: str) -> tuple[dict[str, str], datetime | None]:
     course = public_course(slug=slug)
     sessions = upcoming_sessions(course=course)
+    sessions_html = session_cards_html(request, course=course, sessions=sessions)
     url = request.build_absolute_uri(reverse("catalog:course_detail", args=[course.slug]))
-    response = render(
-        request,
-        "catalog/course_detail.html",
-        {
-            "course": course,
-            "sessions": sessions,
-            "instructors": course_instructors(sessions),
-            "category": category_nodes().get(course.category_id) if course.category_id else None,
-            "policy_lines": describe(course.cancellation_policy),
-            "json_ld": seo.course_json_ld(course=course, sessions=sessions, url=url, request=request),
-            "canonical_url": url,
-        },
-    )
-    # The page changes by itself when a session starts or closes for booking.
-    fresh_until(response, [moment for s in sessions for moment in (s.starts_at, s.booking_deadline)])
-    return response
+    context = {
+        "course": course,
+        "sessions": sessions,
+        "sessions_html": sessions_html,
+        "instructors": course_instructors(sessions),
+        "category": category_nodes().get(course.category_id) if course.category_id else None,
+        "policy_lines": describe(course.cancellation_policy),
+        "json_ld": seo.course_json_ld(course=course, sessions=sessions, url=url, request=request),
+        "canonical_url": url,
+    }
+    text = course.text  # type: ignore[attr-defined]
+    parts = {
+        "title": escape(f"{text.title} · {course.school.name} · Coursemarket"),
+        "description": escape(text.summary or text.title),
+        "head": get_template("catalog/includes/course_head.html").render(context, request),
+        "main": get_template("catalog/includes/course_main.html").render(context, request),
+    }
+    # What changes by itself: a session starts or closes for booking, a meeting
+    # starts (the class-dates strip drops it).
+    now = timezone.now()
+    moments = [m for s in sessions for m in (s.starts_at, s.booking_deadline) if m is not None and m > now]
+    moments += [m.starts_at for s in sessions for m in s.meetings.all() if m.starts_at > now]
+    return parts, min(moments, default=None)

@@ -1,5 +1,6 @@
 """ASGI entry point: one process type serves HTTP and WebSockets."""
 
+import gc
 import os
 import warnings
 
@@ -22,3 +23,10 @@ application = ProtocolTypeRouter(
         "websocket": URLRouter(websocket_urlpatterns),
     }
 )
+
+# Everything loaded so far (Django, the apps, URL patterns, templates' modules)
+# lives as long as the process: keep it out of the cyclic garbage collector's
+# scans. Measured on the instructor page: ~0.3 ms of collection per request
+# before, ~0.03 after (bench/README.md, `make bench-pages`).
+gc.collect()
+gc.freeze()

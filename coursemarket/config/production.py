@@ -15,6 +15,12 @@ SERVE_MEDIA = env_bool("SERVE_MEDIA", False)  # noqa: F405
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only"):
     raise ImproperlyConfigured("Set SECRET_KEY to a random string of 50 or more characters in production.")
+# A real Stripe key takes real money: its webhooks must be signed with the
+# secret of this site's endpoint, never with the public development one.
+if STRIPE_KEY_GIVEN and STRIPE_WEBHOOK_SECRET in ("", STRIPE_DEV_WEBHOOK_SECRET):  # noqa: F405
+    raise ImproperlyConfigured(
+        "STRIPE_SECRET_KEY is set: set STRIPE_WEBHOOK_SECRET to the signing secret of this site's Stripe webhook."
+    )
 
 # PostgreSQL through psycopg's connection pool: each request takes a ready
 # connection and gives it back when it ends, so a process holds only as many

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.csp import CSP
@@ -38,6 +39,9 @@ DEBUG = env_bool("DEBUG", False)
 # The development key is only good for the embedded default; production.py
 # refuses to start without SECRET_KEY.
 SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me-5f1c0e2b9a7d4c3e8f6a1b2c3d4e5f60")
+# Old keys still accepted for what they signed (sessions, links) while a new
+# SECRET_KEY takes over (docs/operations.md, "Rotate secrets").
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -49,8 +53,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
+    "coursemarket.config.staticfiles.StaticFilesConfig",  # django.contrib.staticfiles, without test-only files
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django_htmx",
     "channels",
     "django_tasks_db",
@@ -63,22 +68,31 @@ INSTALLED_APPS = [
     "coursemarket.core",
     "coursemarket.web",
     "coursemarket.audit",
+    "coursemarket.activity",
     "coursemarket.accounts",
     "coursemarket.schools",
     "coursemarket.catalog",
     "coursemarket.bookings",
     "coursemarket.scheduling",
+    "coursemarket.imports",
+    "coursemarket.alerts",
     "coursemarket.reviews",
+    "coursemarket.compare",
+    "coursemarket.recommendations",
     "coursemarket.payments",
     "coursemarket.notifications",
+    "coursemarket.demo",  # seed_demo; depends on every app above, none depends on it
 ]
 
 MIDDLEWARE = [
+    "coursemarket.core.middleware.ProxyHeadersMiddleware",  # X-Forwarded-Proto only from TRUSTED_PROXIES
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",  # before WhiteNoise: static files get it too
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "coursemarket.core.middleware.BadInputMiddleware",  # NUL, not UTF-8, over-long: 400/404 before any view
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -89,6 +103,8 @@ MIDDLEWARE = [
     "coursemarket.accounts.middleware.UserSessionActivityMiddleware",  # allauth usersessions, throttled
     "coursemarket.core.middleware.RequestContextMiddleware",
     "coursemarket.accounts.middleware.TimezoneMiddleware",
+    # Innermost: records searches and course views after the page cache answered (activity/middleware.py).
+    "coursemarket.activity.middleware.ActivityMiddleware",
 ]
 
 ROOT_URLCONF = "coursemarket.config.urls"
@@ -112,6 +128,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "coursemarket.web.context_processors.site",
+                "coursemarket.schools.context_processors.school_staff",
             ],
             "builtins": ["django.templatetags.i18n"],
         },
@@ -159,40 +176,66 @@ else:
     DATABASES["default"]["OPTIONS"]["server_side_binding"] = env_bool("DB_SERVER_SIDE_BINDING", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Cache, channel layer and task queue: in-process or Redis --------------
+# --- Cache and channel layer: in-process or Redis; task queue: the database -
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "cm",
+            # Distinct per site when several share one Redis (and per test run).
+            "KEY_PREFIX": os.environ.get("REDIS_KEY_PREFIX", "cm"),
         }
     }
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
-    from urllib.parse import urlparse
-
-    _redis = urlparse(REDIS_URL)
-    TASKS = {
+    CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "django_tasks_redis.backends.RedisTaskBackend",
-            "OPTIONS": {
-                "REDIS_HOST": _redis.hostname or "127.0.0.1",
-                "REDIS_PORT": _redis.port or 6379,
-                "REDIS_DB": int((_redis.path or "/0").lstrip("/") or 0),
-                "REDIS_PASSWORD": _redis.password,
-                "REDIS_KEY_PREFIX": os.environ.get("REDIS_TASK_PREFIX", "cm_tasks"),
-            },
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": f"{os.environ.get('REDIS_KEY_PREFIX', 'cm')}:asgi"},
         }
     }
-    INSTALLED_APPS.append("django_tasks_redis")
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "coursemarket"}}
+    # Pages and other things any process may compute again stay in each
+    # process's memory; what security counts (allauth's failed sign-ins, used
+    # two-factor codes: keys starting "allauth") must be seen by every web
+    # process, so it goes to the database (core/cache.py).
+    CACHES = {
+        "default": {
+            "BACKEND": "coursemarket.core.cache.PrefixRoutedCache",
+            "OPTIONS": {"ROUTES": {"allauth": "shared"}, "FALLBACK": "process"},
+        },
+        "process": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "coursemarket"},
+        "shared": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "core_shared_cache",  # core.SharedCacheEntry
+            # A write that finds more rows than this drops the expired ones
+            # (every entry here lives minutes at most), and only then, if
+            # still past it, a third of the rest.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        },
+    }
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
-    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# The task queue is the database on every setup (django-tasks-db): on
+# PostgreSQL workers claim rows with SELECT ... FOR UPDATE SKIP LOCKED, a task
+# is enqueued in the same transaction as the change that asks for it, and the
+# queue is backed up with the data. Chosen over RQ and django-tasks-redis by
+# measurement (bench/tasks.py; docs/operations.md, "Task engine").
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Public catalog pages rendered for anonymous visitors stay in the cache at most
 # this long; services invalidate them on every change (catalog/pagecache.py). 0: off.
+# The activity log's writes are batched per process (activity/buffer.py): one
+# INSERT per this many events, or this many seconds after a batch's first event.
+ACTIVITY_BATCH_SIZE = int(os.environ.get("ACTIVITY_BATCH_SIZE", "50"))
+ACTIVITY_FLUSH_SECONDS = float(os.environ.get("ACTIVITY_FLUSH_SECONDS", "2"))
 CATALOG_PAGE_CACHE_SECONDS = int(os.environ.get("CATALOG_PAGE_CACHE_SECONDS", "60"))
+# Pieces of those pages keyed by exactly what they show (the course page's session
+# cards), shared by anonymous visitors whatever address they came by: at most this long. 0: off.
+CATALOG_FRAGMENT_CACHE_SECONDS = int(os.environ.get("CATALOG_FRAGMENT_CACHE_SECONDS", "300"))
+# Pieces keyed by the page versions instead (the course page's content, the school
+# and instructor pages' sections), shared by anonymous visitors whatever address
+# they came by: services' changes show at once (new versions), a change made
+# outside them (admin, script) within this. 0, or fragments off: off.
+CATALOG_VERSIONED_FRAGMENT_SECONDS = int(os.environ.get("CATALOG_VERSIONED_FRAGMENT_SECONDS", "60"))
 # How long a process trusts the page versions it read from the database. 0 (the
 # default): read them on every cached hit, so a change made in any process (web
 # worker, background worker) shows at once. Above 0, such a change shows within it.
@@ -234,6 +277,11 @@ ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_SESSION_REMEMBER = None
+# Failed sign-ins are limited per address and per account; a browser that
+# signed in to the account before counts against its own device cookie
+# instead, and anyone can sign in with a code emailed to them
+# (accounts/lockout.py), so a stranger cannot lock an owner out.
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "5/5m/ip,5/5m/key",
     "signup": "20/h/ip",
@@ -263,7 +311,11 @@ LANGUAGES = [
 LANGUAGES_BIDI = ["ar", "he", "fa", "ur"]
 # Locale name Babel uses for money and numbers, per language.
 BABEL_LOCALES = {"en": "en_US", "es": "es_ES", "de": "de_DE", "fr": "fr_FR", "ar": "ar_EG"}
-LOCALE_PATHS: list[Path] = []  # every app keeps its own catalogs in <app>/locale
+# Every app keeps its own catalogs in <app>/locale. Listed here too because
+# Django lets the first INSTALLED_APPS win when two catalogs translate the same
+# words, and allauth (listed before our apps) says "يلغي" ("he cancels") for our
+# "Cancel" button: LOCALE_PATHS outrank every app, so our wording wins.
+LOCALE_PATHS: list[Path] = sorted(path for path in PACKAGE_DIR.glob("*/locale") if path.is_dir())
 LANGUAGE_COOKIE_NAME = "django_language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SAMESITE = "Lax"
@@ -271,6 +323,10 @@ USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"
 DEFAULT_CURRENCY = os.environ.get("DEFAULT_CURRENCY", "EUR")
+# Catalog import (imports app): the largest file a school may upload, in bytes,
+# and the most course rows it may hold.
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "20000"))
 
 # Words that hold a review for an operator instead of publishing it (comma-separated
 # in the environment; the default list is in reviews/moderation.py).
@@ -293,10 +349,41 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # The embedded setup serves uploads (logos, avatars, course images) itself;
 # production leaves them to the web server or object storage in front.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Uploads on any S3-compatible object store (django-storages) when MEDIA_BUCKET
+# is set, so every web and worker machine sees the same files. MEDIA_PUBLIC_URL
+# (e.g. https://media.example.com or a CDN in front of the bucket) is where
+# browsers fetch them, without signatures; without it, links are signed URLs
+# of the endpoint, valid MEDIA_URL_EXPIRE_SECONDS.
+MEDIA_BUCKET = os.environ.get("MEDIA_BUCKET", "")
+MEDIA_PUBLIC_URL = os.environ.get("MEDIA_PUBLIC_URL", "").rstrip("/")
+MEDIA_ENDPOINT_URL = os.environ.get("MEDIA_ENDPOINT_URL", "")
+if MEDIA_BUCKET:
+    from urllib.parse import urlsplit as _urlsplit
+
+    _public = _urlsplit(MEDIA_PUBLIC_URL) if MEDIA_PUBLIC_URL else None
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_BUCKET,
+            "endpoint_url": MEDIA_ENDPOINT_URL or None,
+            "access_key": os.environ.get("MEDIA_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("MEDIA_SECRET_ACCESS_KEY") or None,
+            "region_name": os.environ.get("MEDIA_REGION") or None,
+            "location": os.environ.get("MEDIA_PREFIX", ""),
+            "file_overwrite": False,
+            "default_acl": None,
+            "querystring_auth": _public is None,
+            "querystring_expire": int(os.environ.get("MEDIA_URL_EXPIRE_SECONDS", "3600")),
+            "custom_domain": f"{_public.netloc}{_public.path}" if _public else None,
+            "url_protocol": f"{_public.scheme}:" if _public else "https:",
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+    SERVE_MEDIA = False  # nothing on local disk to serve
 WHITENOISE_MAX_AGE = 3600
 # Hashed files are immutable: WhiteNoise serves them with a one-year max-age.
 
@@ -357,7 +444,21 @@ _REAL_STRIPE = STRIPE_API_BASE == "https://api.stripe.com"
 STRIPE_JS_URL = os.environ.get("STRIPE_JS_URL") or (
     "https://js.stripe.com/v3/" if _REAL_STRIPE else f"{STRIPE_API_BASE}/js.stripe.com/v3/"
 )
-STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "whsec_coursemarket_localstripe")
+# The development secret is public (it is in this file): it signs localstripe's
+# webhooks only. With a real key and no secret of its own, webhooks are refused
+# (and production settings refuse to start, see production.py).
+STRIPE_DEV_WEBHOOK_SECRET = "whsec_coursemarket_localstripe"  # noqa: S105 - public on purpose, localstripe only
+STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET") or (
+    "" if _STRIPE_KEY_GIVEN else STRIPE_DEV_WEBHOOK_SECRET
+)
+STRIPE_KEY_GIVEN = _STRIPE_KEY_GIVEN
+# Refunds are sent by the worker (payments.refunds): attempts before a refund
+# is marked failed (for an operator to send again), and the first retry delay
+# (doubling each time, at most six hours).
+REFUND_MAX_ATTEMPTS = int(os.environ.get("REFUND_MAX_ATTEMPTS", "10"))
+REFUND_RETRY_BASE_SECONDS = int(os.environ.get("REFUND_RETRY_BASE_SECONDS", "60"))
+# A refund left "sending" this long (its worker was killed mid-call) is sent again.
+REFUND_CLAIM_TIMEOUT_SECONDS = int(os.environ.get("REFUND_CLAIM_TIMEOUT_SECONDS", "300"))
 
 
 def _origin(url: str) -> str:
@@ -374,6 +475,10 @@ _STRIPE_ORIGINS = sorted({_origin(STRIPE_JS_URL), _origin(STRIPE_API_BASE)})
 _STRIPE_FRAMES = ["https://js.stripe.com", "https://hooks.stripe.com"] if _STRIPE_KEY_GIVEN else []
 
 # --- Security ---------------------------------------------------------------
+# The proxies in front of the app, outermost first (the last connects to us):
+# addresses, networks or prefixes. Only behind them is X-Forwarded-For read,
+# from the right (core/clientip.py); empty: the socket's address is the client.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -383,11 +488,21 @@ CSRF_COOKIE_HTTPONLY = False
 # Map tiles are configurable (MAP_TILE_URL); their host joins img-src.
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
 _tile_sources = [os.environ.get("MAP_TILE_ORIGIN", "")] if os.environ.get("MAP_TILE_ORIGIN") else []
+# Uploads on object storage load from its public address (or its endpoint, signed).
+_media_sources = (
+    [
+        _origin(MEDIA_PUBLIC_URL or MEDIA_ENDPOINT_URL)
+        if (MEDIA_PUBLIC_URL or MEDIA_ENDPOINT_URL)
+        else "https://*.amazonaws.com"
+    ]
+    if MEDIA_BUCKET
+    else []
+)
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE, _origin(STRIPE_JS_URL)],
     "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
-    "img-src": [CSP.SELF, "data:", "blob:", *_tile_sources],
+    "img-src": [CSP.SELF, "data:", "blob:", *_tile_sources, *_media_sources],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF, *_STRIPE_ORIGINS],
     "frame-src": [CSP.SELF, *_STRIPE_FRAMES],
@@ -397,11 +512,48 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
+# Permissions-Policy (django-permissions-policy): the browser features no page
+# uses are off for us and for every frame we embed. Payment stays with us and
+# Stripe.js's frames (its card field and 3-D Secure); copying an invitation
+# link writes to the clipboard. Our own pages may ask for a location: the
+# listing's "Use my position" button does, only when clicked (never on load).
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    "accelerometer": [],
+    "autoplay": [],
+    "bluetooth": [],
+    "browsing-topics": [],
+    "camera": [],
+    "clipboard-read": [],
+    "clipboard-write": ["self"],
+    "display-capture": [],
+    "encrypted-media": [],
+    "fullscreen": ["self"],
+    "geolocation": ["self"],
+    "gyroscope": [],
+    "hid": [],
+    "idle-detection": [],
+    "local-fonts": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": ["self", _origin(STRIPE_JS_URL)],
+    "publickey-credentials-get": [],
+    "screen-wake-lock": [],
+    "serial": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+}
+
 # --- Operations ---------------------------------------------------------------
 # The worker writes a heartbeat this often; /healthz calls it down after
 # WORKER_STALE_SECONDS without one.
 WORKER_HEARTBEAT_SECONDS = 5
 WORKER_STALE_SECONDS = int(os.environ.get("WORKER_STALE_SECONDS", "60"))
+# What the worker (core/worker.py, which knows no app) runs, as dotted paths
+# resolved when it starts: the periodic-job table, and the threads beside the
+# task loop (each built with the worker's id; start() and stop()).
+PERIODIC_JOBS = "coursemarket.config.schedule.periodic_jobs"
+WORKER_THREADS = ["coursemarket.notifications.delivery.OutboxSender"]
 
 LOGGING = {
     "version": 1,

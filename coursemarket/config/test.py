@@ -15,3 +15,9 @@ MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 # server) give their connection back when they end, so the test database can
 # be dropped at the end of the run.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# A call to an outside payment provider inside transaction.atomic fails the
+# test (payments.providers.base.check_outside_transaction).
+PAYMENTS_STRICT_TRANSACTIONS = True
+# Activity events wait until a test (or a page that reads them) flushes them:
+# no timer thread writing into the test database behind a test's back.
+ACTIVITY_FLUSH_SECONDS = 0

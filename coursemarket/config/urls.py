@@ -12,7 +12,8 @@ from coursemarket.web import views as web_views
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("robots.txt", web_views.robots_txt, name="robots_txt"),
-    path("sitemap.xml", web_views.sitemap_xml, name="sitemap"),
+    path("sitemap.xml", web_views.sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", web_views.sitemap_section, name="sitemap_section"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/outbox/", include((mailbox_urlpatterns, "mailbox"))),
     path("admin/", admin.site.urls),
@@ -30,9 +31,14 @@ urlpatterns += i18n_patterns(
     path("", include("coursemarket.schools.urls")),
     path("", include("coursemarket.catalog.urls")),
     path("", include("coursemarket.reviews.urls")),
+    path("", include("coursemarket.recommendations.urls")),
     path("", include("coursemarket.bookings.urls")),
     path("", include("coursemarket.scheduling.urls")),
+    path("", include("coursemarket.imports.urls")),
+    path("", include("coursemarket.compare.urls")),
     path("", include("coursemarket.notifications.urls")),
+    path("", include("coursemarket.activity.urls")),
+    path("", include("coursemarket.alerts.urls")),
     prefix_default_language=True,
 )
 

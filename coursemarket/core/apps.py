@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "coursemarket.core"
     label = "core"
     verbose_name = _("Platform core")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401 - registers the worker configuration check

@@ -1,20 +1,31 @@
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
-from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import BadRequest
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 
+from .badinput import BadInputError, check_request
+from .clientip import client_ip, from_trusted_proxy
 from .context import RequestContext, reset_request_context, set_request_context
 
 
-def client_ip(request: HttpRequest) -> str | None:
-    """The client's address; behind a trusted proxy, the address it reports."""
-    if getattr(settings, "TRUST_X_FORWARDED_FOR", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+class ProxyHeadersMiddleware:
+    """X-Forwarded-Proto is believed only from our proxy (TRUSTED_PROXIES):
+    from anyone else it is dropped before SecurityMiddleware and
+    ``request.is_secure()`` (SECURE_PROXY_SSL_HEADER) read it, so a client
+    talking to an app process directly cannot claim HTTPS. First in MIDDLEWARE."""
+
+    HEADER = "HTTP_X_FORWARDED_PROTO"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self.HEADER in request.META and not from_trusted_proxy(request):
+            del request.META[self.HEADER]
+        return self.get_response(request)
 
 
 class RequestContextMiddleware:
@@ -29,3 +40,29 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             reset_request_context(token)
+
+
+log = logging.getLogger(__name__)
+
+
+class BadInputMiddleware:
+    """Refuse a request whose path, query string, headers or body hold bytes
+    no page accepts (a NUL, text that is not UTF-8, an over-long address):
+    see core/badinput.py. It sits after LocaleMiddleware, so the 400 page is in
+    the visitor's language, and before anything that reads the session, the
+    user or a form. A JSON request is answered in JSON."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            check_request(request)
+        except BadInputError as error:
+            log.info("bad input refused: %s %s", error, request.path[:200])
+            if error.not_found:
+                raise Http404 from error
+            if (request.content_type or "").endswith("json") or request.path.endswith(".json"):
+                return JsonResponse({"error": "bad request"}, status=400)
+            raise BadRequest(str(error)) from error
+        return self.get_response(request)

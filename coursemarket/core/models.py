@@ -31,3 +31,21 @@ class PeriodicRun(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SharedCacheEntry(models.Model):
+    """The table of the "shared" cache (settings.CACHES): Django's DatabaseCache
+    reads and writes it with its own SQL. A model, so that `migrate` creates it
+    and test databases empty it like any other table."""
+
+    cache_key = models.CharField(_("key"), max_length=255, primary_key=True)
+    value = models.TextField(_("value"))
+    expires = models.DateTimeField(_("expires"), db_index=True)
+
+    class Meta:
+        db_table = "core_shared_cache"
+        verbose_name = _("shared cache entry")
+        verbose_name_plural = _("shared cache entries")
+
+    def __str__(self) -> str:
+        return self.cache_key

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.http import HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, JsonResponse
 from django.http.response import HttpResponseBase
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -19,4 +19,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def media(request: HttpRequest, path: str) -> HttpResponseBase:
     """Uploaded files, for the embedded setup (SERVE_MEDIA). MEDIA_ROOT is read
     per request, so the configured folder is always the one served."""
-    return serve(request, path, document_root=str(settings.MEDIA_ROOT))
+    try:
+        return serve(request, path, document_root=str(settings.MEDIA_ROOT))
+    except (OSError, ValueError) as error:  # a name the file system refuses (too long, NUL): no such file
+        raise Http404 from error

@@ -24,6 +24,7 @@ class Category(models.TextChoices):
     COURSE_NEWS = "course_news", _("News from your courses")
     SCHOOL_ACTIVITY = "school_activity", _("School activity")
     SCHOOL_DIGEST = "school_digest", _("School daily digest")
+    SEARCH_ALERTS = "search_alerts", _("Saved search alerts")
 
 
 # Category -> the NotificationPreferences field that switches it off.
@@ -33,6 +34,7 @@ OPTIONAL_PREFERENCE: dict[str, str] = {
     Category.COURSE_NEWS: "course_news",
     Category.SCHOOL_ACTIVITY: "school_activity",
     Category.SCHOOL_DIGEST: "school_digest",
+    Category.SEARCH_ALERTS: "search_alerts",
 }
 
 

@@ -13,6 +13,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
+from coursemarket.core.zones import zone_or_none
+
 if TYPE_CHECKING:
     from .models import OutboxMessage
 
@@ -28,10 +30,7 @@ class Rendered:
 
 
 def zone_for(name: str | None) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(name or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
+    return zone_or_none(name) or zoneinfo.ZoneInfo("UTC")
 
 
 def language_for(code: str | None) -> str:

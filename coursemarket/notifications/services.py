@@ -15,10 +15,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from coursemarket.accounts.models import NotificationPreferences, User
-
 from .context import encode
 from .models import OPTIONAL_PREFERENCE, Category, OutboxMessage, OutboxStatus
+from .preferences import preference_store
 from .rendering import language_for
 
 logger = logging.getLogger(__name__)
@@ -56,7 +55,7 @@ def absolute_url(name: str, *, language: str, kwargs: dict[str, Any] | None = No
     return f"{settings.SITE_URL}{path}{'?' + query if query else ''}"
 
 
-def unsubscribe_token(user: User, category: str) -> str:
+def unsubscribe_token(user: Any, category: str) -> str:
     return signing.dumps({"u": user.pk, "c": category}, salt=UNSUBSCRIBE_SALT, compress=True)
 
 
@@ -70,13 +69,13 @@ def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
     return int(data["u"]), str(data["c"])
 
 
-def address_verified(user: User, email: str) -> bool:
+def address_verified(user: Any, email: str) -> bool:
     from allauth.account.models import EmailAddress
 
     return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
 
 
-def _skip_reason(recipient: User | None, to_email: str, category: str) -> str:
+def _skip_reason(recipient: Any | None, to_email: str, category: str) -> str:
     if recipient is None:
         return ""
     if not recipient.is_active:
@@ -84,11 +83,8 @@ def _skip_reason(recipient: User | None, to_email: str, category: str) -> str:
     if category != Category.VERIFICATION and not address_verified(recipient, to_email):
         return "address not verified"
     field = OPTIONAL_PREFERENCE.get(category)
-    if field:
-        prefs = NotificationPreferences.objects.filter(user=recipient).first()
-        wanted = getattr(prefs, field) if prefs else NotificationPreferences().__dict__[field]
-        if not wanted:
-            return "switched off by the recipient"
+    if field and not preference_store().wants(user=recipient, field=field):
+        return "switched off by the recipient"
     return ""
 
 
@@ -99,7 +95,7 @@ def notify(
     category: str,
     template: str,
     context: dict[str, Any],
-    recipient: User | None = None,
+    recipient: Any | None = None,
     to_email: str = "",
     language: str = "",
     tz: str = "",
@@ -144,7 +140,7 @@ def notify_rendered(
     subject: str,
     text: str,
     html: str,
-    recipient: User | None = None,
+    recipient: Any | None = None,
     language: str = "",
 ) -> OutboxMessage | None:
     """Queue a message rendered elsewhere (allauth's account emails)."""
@@ -153,7 +149,7 @@ def notify_rendered(
     return _insert(row)
 
 
-def _new_row(*, event: str, dedup_key: str, category: str, recipient: User | None, to_email: str) -> OutboxMessage:
+def _new_row(*, event: str, dedup_key: str, category: str, recipient: Any | None, to_email: str) -> OutboxMessage:
     """A pending row, or a skipped one with the reason (see _skip_reason)."""
     row = OutboxMessage(
         dedup_key=dedup_key[:200],
@@ -192,8 +188,5 @@ def unsubscribe(*, user_id: int, category: str) -> bool:
     field = OPTIONAL_PREFERENCE.get(category)
     if not field:
         return False
-    prefs, _ = NotificationPreferences.objects.get_or_create(user_id=user_id)
-    if getattr(prefs, field):
-        setattr(prefs, field, False)
-        prefs.save(update_fields=[field, "updated_at"])
+    preference_store().switch_off(user_id=user_id, field=field)
     return True

@@ -12,9 +12,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import Payment, Refund, WebhookEvent
+from .models import Payment, Refund, RefundState, WebhookEvent
 from .providers import ProviderError
-from .services import payment_sync
+from .services import payment_sync, refund_retry
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -32,7 +32,7 @@ class RefundInline(admin.TabularInline):
     model = Refund
     extra = 0
     can_delete = False
-    fields = ("created_at", "amount", "state", "key", "provider_reference", "reason")
+    fields = ("created_at", "amount", "state", "attempts", "last_error", "key", "provider_reference", "reason")
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -41,11 +41,19 @@ class RefundInline(admin.TabularInline):
 
 @admin.register(Payment)
 class PaymentAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "booking", "provider", "amount", "currency", "state", "refunded_amount")
+    list_display = (
+        "created_at",
+        "reference",
+        "description",
+        "provider",
+        "amount",
+        "currency",
+        "state",
+        "refunded_amount",
+    )
     list_filter = ("provider", "state", "currency")
-    search_fields = ("booking__reference", "provider_reference", "idempotency_key")
+    search_fields = ("reference", "provider_reference", "idempotency_key")
     date_hierarchy = "created_at"
-    list_select_related = ("booking",)
     inlines = [RefundInline]
     actions = ["sync_with_provider"]
 
@@ -70,11 +78,33 @@ class PaymentAdmin(ReadOnlyAdmin):
 
 @admin.register(Refund)
 class RefundAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "payment", "amount", "state", "key", "reason")
+    """Refunds go to the provider from the worker; one that failed every
+    attempt (or that the provider refused) is listed under "Refund failed"
+    until an operator sends it again."""
+
+    list_display = ("created_at", "payment", "amount", "state", "attempts", "last_error", "key", "reason")
     list_filter = ("state",)
-    search_fields = ("key", "provider_reference", "payment__booking__reference")
+    search_fields = ("key", "provider_reference", "payment__reference")
     date_hierarchy = "created_at"
-    list_select_related = ("payment__booking",)
+    list_select_related = ("payment",)
+    actions = ["send_again"]
+
+    @admin.action(description=_("Send the selected failed refunds again"))
+    def send_again(self, request: HttpRequest, queryset: QuerySet[Refund]) -> None:
+        failed = list(queryset.filter(state=RefundState.FAILED))
+        for refund in failed:
+            refund_retry(refund=refund, actor=request.user)
+        self.message_user(
+            request,
+            ngettext("%(n)d refund queued again.", "%(n)d refunds queued again.", len(failed)) % {"n": len(failed)},
+        )
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Needed for the action; every field stays read-only.
+        return bool(request.user.is_superuser)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [field.name for field in Refund._meta.fields]
 
 
 @admin.register(WebhookEvent)

@@ -1,12 +1,17 @@
-"""Payments and refunds of bookings, and the provider webhooks we received.
+"""Payments and refunds of anything payable, and the provider webhooks we received.
 
-Payment states move only through payments.services (see PAYMENT_TRANSITIONS);
-amounts are Decimal in the booking's currency, never float."""
+A payment points at what it pays for generically (content type + id, see
+payments.ports): payments knows nothing of bookings. Payment states move only
+through payments.services (see PAYMENT_TRANSITIONS); amounts are Decimal in
+the payable's currency, never float."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -45,16 +50,34 @@ PAYMENT_TRANSITIONS: dict[str, frozenset[str]] = {
 
 
 class Payment(models.Model):
-    """One attempt to pay a booking through one provider (a Stripe
-    PaymentIntent, a bank transfer we wait for, or a free booking)."""
+    """One attempt to pay for something (a booking today) through one provider:
+    a Stripe PaymentIntent, a bank transfer we wait for, or a free booking."""
 
-    booking = models.ForeignKey(
-        "bookings.Booking",
-        verbose_name=_("booking"),
+    # What is paid for: any object of a kind registered with payments.ports.
+    payable_type = models.ForeignKey(
+        ContentType,
+        verbose_name=_("paid for (kind)"),
         on_delete=models.PROTECT,
-        related_name="payments",
-        db_index=False,  # the (booking, state) index starts with it
+        related_name="+",
+        db_index=False,  # the (payable, state) index starts with it
     )
+    payable_id = models.PositiveBigIntegerField(_("paid for (id)"))
+    payable = GenericForeignKey("payable_type", "payable_id")
+    # Copied from the payable's terms when the payment starts: who pays, to
+    # which school, and the payable's own reference (for the provider's
+    # metadata, the admin and the audit trail) without reading the payable.
+    payer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("payer"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        db_index=False,  # nothing reads payments by payer
+    )
+    school_id = models.PositiveBigIntegerField(_("school"), null=True, blank=True)
+    reference = models.CharField(_("reference"), max_length=40, blank=True)
+    description = models.CharField(_("description"), max_length=200, blank=True)
     provider = models.CharField(_("provider"), max_length=20, choices=ProviderName.choices)
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3)
@@ -64,6 +87,9 @@ class Payment(models.Model):
     # Ours, not the provider's: the same checkout submitted twice finds this row
     # instead of creating a second charge (localstripe ignores Idempotency-Key).
     idempotency_key = models.CharField(_("idempotency key"), max_length=100, unique=True)
+    # Refunds asked for (sent, waiting for the worker, or failed and owed) and
+    # refunds the provider made: what may still be refunded is amount - requested.
+    refund_requested_amount = models.DecimalField(_("refunds asked for"), max_digits=12, decimal_places=2, default=0)
     refunded_amount = models.DecimalField(_("refunded"), max_digits=12, decimal_places=2, default=0)
     # The provider's decline code (shown through a translated message) and its
     # own words (for operators).
@@ -83,16 +109,16 @@ class Payment(models.Model):
         # add to a db_index CharField on PostgreSQL (nothing searches by prefix).
         indexes = [
             models.Index(fields=["state", "provider", "created_at"], name="payments_open_by_age"),
-            models.Index(fields=["booking", "state"]),
+            models.Index(fields=["payable_type", "payable_id", "state"], name="payments_by_payable"),
             models.Index(fields=["provider_reference"], name="payments_provider_ref"),  # webhooks
         ]
         constraints = [
-            # At most one attempt per booking waiting for a verdict: a second tab
+            # At most one attempt per payable waiting for a verdict: a second tab
             # cannot start a second charge while the first may still succeed.
             models.UniqueConstraint(
-                fields=["booking"],
+                fields=["payable_type", "payable_id"],
                 condition=models.Q(state__in=["created", "requires_action"]),
-                name="one_open_payment_per_booking",
+                name="one_open_payment_per_payable",
             ),
         ]
 
@@ -101,16 +127,26 @@ class Payment(models.Model):
 
     @property
     def refundable(self) -> Decimal:
-        """What of this payment can still go back to the student."""
+        """What of this payment can still be asked back for the payer."""
         if self.state not in PAID_STATES:
             return Decimal(0)
-        return Decimal(self.amount) - Decimal(self.refunded_amount)
+        return Decimal(self.amount) - Decimal(self.refund_requested_amount)
 
 
 class RefundState(models.TextChoices):
+    # Written in the transaction that decides the refund; the worker asks the
+    # provider afterwards (never inside a transaction) and retries with backoff.
+    PENDING = "pending", _("Refund pending")
+    SENDING = "sending", _("Being sent")
     SUCCEEDED = "succeeded", _("Refunded")
     PENDING_MANUAL = "pending_manual", _("To be paid back by the school")
-    FAILED = "failed", _("Failed")
+    # The provider refused it, or every retry failed: owed, and shown to the
+    # school and the operator, who can send it again.
+    FAILED = "failed", _("Refund failed")
+
+
+# Refunds the worker still has to send.
+OPEN_REFUND_STATES = frozenset({RefundState.PENDING, RefundState.SENDING})
 
 
 class Refund(models.Model):
@@ -119,17 +155,31 @@ class Refund(models.Model):
     # Our idempotency key: the same refund asked for twice is made once.
     key = models.CharField(_("key"), max_length=100, unique=True)
     provider_reference = models.CharField(_("provider reference"), max_length=255, blank=True)
-    state = models.CharField(_("state"), max_length=20, choices=RefundState.choices)
+    state = models.CharField(_("state"), max_length=20, choices=RefundState.choices, default=RefundState.PENDING)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
+    # Whether the refund gives back part of the payable's price (a cancellation)
+    # or money the payable never used (a late or second payment): the paying
+    # domain words its emails and bookkeeping differently.
+    of_price = models.BooleanField(_("part of the price"), default=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("refund")
         verbose_name_plural = _("refunds")
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="refunds_due")]
 
     def __str__(self) -> str:
         return f"{self.amount} ({self.get_state_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_REFUND_STATES
 
 
 class WebhookEvent(models.Model):

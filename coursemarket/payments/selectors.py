@@ -1,28 +1,30 @@
-"""Payment reads."""
+"""Payment reads, by what was paid for (any payable, see payments.ports)."""
 
 from __future__ import annotations
 
-from coursemarket.bookings.models import Booking
-
 from .models import PAID_STATES, Payment, PaymentState, ProviderName
+from .ports import Payable
+from .services import payments_of
 
 
-def booking_latest_payment(*, booking: Booking) -> Payment | None:
-    return Payment.objects.filter(booking=booking).order_by("-created_at", "-pk").first()
+def latest_payment(*, payable: Payable) -> Payment | None:
+    return payments_of(payable).order_by("-created_at", "-pk").first()
 
 
-def booking_paid_payment(*, booking: Booking) -> Payment | None:
-    return Payment.objects.filter(booking=booking, state__in=PAID_STATES).order_by("succeeded_at").first()
+def paid_payment(*, payable: Payable) -> Payment | None:
+    return payments_of(payable).filter(state__in=PAID_STATES).order_by("succeeded_at").first()
 
 
-def booking_bank_transfer(*, booking: Booking) -> Payment | None:
+def bank_transfer_payment(*, payable: Payable) -> Payment | None:
     return (
-        Payment.objects.filter(booking=booking, provider=ProviderName.BANK_TRANSFER)
+        payments_of(payable)
+        .filter(provider=ProviderName.BANK_TRANSFER)
         .exclude(state=PaymentState.FAILED)
         .order_by("-created_at")
         .first()
     )
 
 
-def student_payment(*, booking: Booking, payment_id: int) -> Payment | None:
-    return Payment.objects.filter(booking=booking, pk=payment_id).first()
+def payable_payment(*, payable: Payable, payment_id: int) -> Payment | None:
+    """One payment of `payable` (and no other's)."""
+    return payments_of(payable).filter(pk=payment_id).first()

@@ -1,21 +1,13 @@
-"""Background work for payments: reconciliation and bank-transfer deadlines
-(periodic, see core/schedule.py). Every task is idempotent: the worker may
-run one twice. Emails leave through the outbox (bookings/notifications.py)."""
+"""Background work for payments: reconciliation, bank-transfer deadlines and
+sending refunds (periodic, see config/schedule.py). Every task is
+idempotent: the worker may run one twice."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.tasks import task
 
+from .refunds import send_refunds
 from .services import bank_transfers_expire_due, payments_reconcile
-
-
-def bank_account() -> dict[str, str]:
-    return {
-        "holder": settings.BANK_TRANSFER_ACCOUNT_HOLDER,
-        "iban": settings.BANK_TRANSFER_IBAN,
-        "bic": settings.BANK_TRANSFER_BIC,
-    }
 
 
 @task
@@ -26,5 +18,8 @@ def reconcile_payments() -> int:
 
 @task
 def expire_bank_transfers() -> int:
-    """Expire bank-transfer bookings whose payment deadline passed."""
+    """Fail bank transfers whose payment deadline passed (their payables are told)."""
     return bank_transfers_expire_due()
+
+
+__all__ = ["expire_bank_transfers", "reconcile_payments", "send_refunds"]

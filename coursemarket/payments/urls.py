@@ -6,5 +6,5 @@ app_name = "payments"
 
 # Language-neutral (included outside i18n_patterns in config/urls.py).
 urlpatterns = [
-    path("stripe/webhook", views.stripe_webhook, name="stripe_webhook"),
+    path("<slug:provider>/webhook", views.webhook, name="webhook"),
 ]

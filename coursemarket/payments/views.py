@@ -1,18 +1,16 @@
-"""Provider webhooks (language-neutral address, no session, no CSRF: the
-signature on the raw body is the authentication)."""
+"""Provider webhooks: one generic view, the provider named in the address.
+Language-neutral, no session, no CSRF: each provider verifies its own
+signature on the raw body (PaymentProvider.parse_webhook)."""
 
 from __future__ import annotations
 
-import json
 import logging
 
-import stripe
-from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from .models import ProviderName
+from .providers import PROVIDERS, WebhookRejectedError
 from .services import webhook_event_receive
 
 log = logging.getLogger(__name__)
@@ -20,17 +18,14 @@ log = logging.getLogger(__name__)
 
 @csrf_exempt
 @require_POST
-def stripe_webhook(request: HttpRequest) -> HttpResponse:
-    payload = request.body
+def webhook(request: HttpRequest, provider: str) -> HttpResponse:
+    impl = PROVIDERS.get(provider)
+    if impl is None or not impl.takes_webhooks:
+        raise Http404
     try:
-        stripe.Webhook.construct_event(
-            payload, request.headers.get("Stripe-Signature", ""), settings.STRIPE_WEBHOOK_SECRET
-        )
-        event = json.loads(payload)
-    except (ValueError, stripe.SignatureVerificationError):
-        log.warning("stripe webhook refused: bad payload or signature")
-        return HttpResponse(status=400)
-    if not isinstance(event, dict) or "id" not in event:
-        return HttpResponse(status=400)
-    outcome = webhook_event_receive(provider=ProviderName.STRIPE, event=event)
+        notice = impl.parse_webhook(body=request.body, headers=request.headers)
+    except WebhookRejectedError as error:
+        log.warning("%s webhook refused: %s", provider, error)
+        return JsonResponse({"received": False, "error": "invalid event"}, status=400)
+    outcome = webhook_event_receive(provider=provider, notice=notice)
     return JsonResponse({"received": True, "outcome": outcome})

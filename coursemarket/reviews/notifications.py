@@ -5,14 +5,15 @@ school answered, your review was hidden) and to the school's review managers
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from coursemarket.bookings.models import Booking
 from coursemarket.catalog.selectors import course_text
 from coursemarket.notifications.models import Category
 from coursemarket.notifications.services import absolute_url, notify
-from coursemarket.schools.models import Membership
-from coursemarket.schools.notifications import notify_staff, school_header
+from coursemarket.schools.models import Membership, School
+from coursemarket.schools.notifications import DIGEST_LIST_MAX, DigestCounts, digest_item, notify_staff, school_header
 from coursemarket.schools.permissions import Perm
 
 from .models import ModerationAction, ReportSource, Review, ReviewAnswer, ReviewReport, ReviewStatus
@@ -147,4 +148,25 @@ def _school_review_context(review: Review, user: Any) -> dict[str, Any]:
         "review": review,
         "course_title": _course_title(review, user.language),
         "url": absolute_url("reviews:dashboard", language=user.language, kwargs={"slug": review.school.slug}),
+    }
+
+
+def review_digest(school: School, start: datetime, end: datetime, language: str) -> DigestCounts:
+    """The school digest's reviews published between `start` and `end`
+    (registered in schools' `digest_sections` by ReviewsConfig.ready())."""
+    reviews = (
+        Review.objects.filter(
+            school=school, status=ReviewStatus.PUBLISHED, published_at__gte=start, published_at__lt=end
+        )
+        .select_related("course")
+        .order_by("-published_at", "-pk")
+    )
+    return {
+        "reviews": (
+            reviews.count(),
+            [
+                digest_item(r.published_at, course_text(r.course, language).title, r.title, r.rating)
+                for r in reviews[:DIGEST_LIST_MAX]
+            ],
+        )
     }

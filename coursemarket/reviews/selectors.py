@@ -14,7 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from coursemarket.bookings.models import Booking, BookingState
-from coursemarket.catalog.models import Course
+from coursemarket.catalog.models import Course, CourseStatus, teaching_language_name
 from coursemarket.schools.models import Instructor, Membership, School
 
 from .models import ModerationEvent, RatingSummary, Review, ReviewReport, ReviewStatus
@@ -89,8 +89,6 @@ def course_review_page(*, course: Course, filters: ReviewFilters, page: Any, vie
 
 def reviewed_course(*, slug: str) -> Course:
     """A published course for its reviews page (no texts or images needed)."""
-    from coursemarket.catalog.models import CourseStatus
-
     course = Course.objects.select_related("school").filter(slug=slug, status=CourseStatus.PUBLISHED).first()
     if course is None:
         raise Http404
@@ -263,8 +261,6 @@ def moderation_review(*, review_id: int) -> Review:
 
 def course_reviews_context(*, course: Course, params: Any, viewer: Any) -> dict[str, Any]:
     """Everything the course page's review section shows."""
-    from coursemarket.catalog.models import teaching_language_name
-
     filters = ReviewFilters.from_params(params)
     summary = summary_for(course=course)
     page = (

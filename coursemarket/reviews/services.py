@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from coursemarket.audit.services import audit_record
 from coursemarket.bookings.models import Booking, BookingState
@@ -96,15 +97,30 @@ def _validated(data: ReviewInput) -> dict[str, Any]:
         errors.setdefault("title", []).append(_("Give your review a title."))
     elif len(title) > TITLE_MAX:
         errors.setdefault("title", []).append(
-            _("The title can be at most %(max)d characters (it has %(n)d).") % {"max": TITLE_MAX, "n": len(title)}
+            ngettext(
+                "The title can be at most %(max)d character (it has %(n)d).",
+                "The title can be at most %(max)d characters (it has %(n)d).",
+                TITLE_MAX,
+            )
+            % {"max": TITLE_MAX, "n": len(title)}
         )
     if len(text) < TEXT_MIN:
         errors.setdefault("text", []).append(
-            _("Tell other students a little more: at least %(min)d characters.") % {"min": TEXT_MIN}
+            ngettext(
+                "Tell other students a little more: at least %(min)d character.",
+                "Tell other students a little more: at least %(min)d characters.",
+                TEXT_MIN,
+            )
+            % {"min": TEXT_MIN}
         )
     elif len(text) > TEXT_MAX:
         errors.setdefault("text", []).append(
-            _("A review can be at most %(max)d characters (this one has %(n)d).") % {"max": TEXT_MAX, "n": len(text)}
+            ngettext(
+                "A review can be at most %(max)d character (this one has %(n)d).",
+                "A review can be at most %(max)d characters (this one has %(n)d).",
+                TEXT_MAX,
+            )
+            % {"max": TEXT_MAX, "n": len(text)}
         )
     if data.language not in TEACHING_LANGUAGES:
         errors.setdefault("language", []).append(_("Choose the language you wrote the review in."))
@@ -237,7 +253,16 @@ def review_answer_save(*, actor: Any, review: Review, text: str, now: datetime |
     if not text:
         raise ValidationError({"text": _("Write your answer first.")}, code="empty")
     if len(text) > TEXT_MAX:
-        raise ValidationError({"text": _("An answer can be at most %(max)d characters.") % {"max": TEXT_MAX}})
+        raise ValidationError(
+            {
+                "text": ngettext(
+                    "An answer can be at most %(max)d character.",
+                    "An answer can be at most %(max)d characters.",
+                    TEXT_MAX,
+                )
+                % {"max": TEXT_MAX}
+            }
+        )
     answer, created = ReviewAnswer.objects.update_or_create(
         review=review, defaults={"text": text, "author": actor, "updated_at": now}
     )

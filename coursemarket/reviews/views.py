@@ -13,13 +13,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from coursemarket.core.redirects import next_url
 from coursemarket.schools.permissions import Perm
 from coursemarket.schools.selectors import SchoolAccess
-from coursemarket.schools.views._base import attach_errors, render_dashboard, staff_view
+from coursemarket.schools.views.staff import attach_errors, render_dashboard, staff_view
 
 from . import selectors, services
 from .forms import AnswerForm, FlagForm, HideForm, ReportForm, ReviewForm
@@ -28,13 +28,6 @@ from .models import NameStyle, Review
 
 def _htmx(request: HttpRequest) -> bool:
     return bool(getattr(request, "htmx", False)) and not request.htmx.boosted  # type: ignore[attr-defined]
-
-
-def _back(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return fallback
 
 
 def course_reviews(request: HttpRequest, slug: str) -> HttpResponse:
@@ -132,7 +125,7 @@ def review_vote(request: HttpRequest, review_id: int) -> HttpResponse:
         if _htmx(request):
             review.viewer_voted = helpful  # type: ignore[attr-defined]
             return render(request, "reviews/includes/vote_button.html", {"review": review})
-    return redirect(_back(request, reverse("reviews:course", args=[review.course.slug])))
+    return redirect(next_url(request, reverse("reviews:course", args=[review.course.slug])))
 
 
 @login_required
@@ -280,4 +273,4 @@ def moderation_decide(request: HttpRequest, review_id: int) -> HttpResponse:
             messages.error(request, exc.messages[0])
         review = selectors.moderation_review(review_id=review_id)
         return render(request, "reviews/moderation/detail.html", {"review": review, "hide_form": hide_form}, status=400)
-    return redirect(_back(request, reverse("reviews:moderation")))
+    return redirect(next_url(request, reverse("reviews:moderation")))

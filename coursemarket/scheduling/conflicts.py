@@ -14,13 +14,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from coursemarket.audit.services import audit_record
 from coursemarket.catalog.models import Meeting, Session, SessionStatus
 from coursemarket.catalog.timeutil import utc_to_local
+from coursemarket.core.times import when_text
 from coursemarket.schools.models import Role, School
 from coursemarket.schools.selectors import membership_for
 
@@ -37,17 +37,17 @@ class Conflict:
     label: str  # the instructor, the room, or the closure's reason
     other: Meeting | None = None
     closure: Closure | None = None
+    zone: str = "UTC"  # the proposed meeting's zone (the session's)
 
     @property
     def message(self) -> str:
-        when = _when(self.starts_at)
         if self.kind == "closure":
             assert self.closure is not None
             place = self.closure.location.name if self.closure.location else _("The school")
             return _("%(place)s is closed on %(when)s: %(reason)s.") % {
                 "place": place,
-                "when": when,
-                "reason": self.label,
+                "when": when_text(self.starts_at, self.zone, style="date"),
+                "reason": self.label.rstrip(" ."),  # the sentence ends with its own full stop
             }
         assert self.other is not None
         course = self.other.session.course.title
@@ -55,12 +55,12 @@ class Conflict:
             return _("%(name)s already teaches “%(course)s” at %(when)s.") % {
                 "name": self.label,
                 "course": course,
-                "when": _when(self.other.starts_at),
+                "when": _when(self.other),
             }
         return _("The room “%(room)s” is taken by “%(course)s” at %(when)s.") % {
             "room": self.label,
             "course": course,
-            "when": _when(self.other.starts_at),
+            "when": _when(self.other),
         }
 
     def url(self, school_slug: str) -> str:
@@ -78,8 +78,10 @@ class Conflict:
         }
 
 
-def _when(moment: datetime) -> str:
-    return str(formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT"))
+def _when(meeting: Meeting) -> str:
+    """The other meeting's time as everywhere else: in its session's zone,
+    named, with the reader's beside it when their clock differs."""
+    return when_text(meeting.starts_at, meeting.session.timezone, end=meeting.ends_at)
 
 
 class ConflictError(ValidationError):
@@ -146,10 +148,14 @@ def find_conflicts(
                 continue
             for instructor in other.session.instructors.all():
                 if instructor.pk in instructors:
-                    conflicts += [Conflict("instructor", s, e, instructor.name, other=other) for s, e in busy]
+                    conflicts += [
+                        Conflict("instructor", s, e, instructor.name, other=other, zone=tz_name) for s, e in busy
+                    ]
             if room_id and other.session.room_id == room_id:
                 assert other.session.room is not None
-                conflicts += [Conflict("room", s, e, other.session.room.name, other=other) for s, e in busy]
+                conflicts += [
+                    Conflict("room", s, e, other.session.room.name, other=other, zone=tz_name) for s, e in busy
+                ]
     local_days = [(utc_to_local(s, tz_name).date(), s, e) for s, e in slots]
     place = Q(location__isnull=True) | Q(location_id=location_id) if location_id else Q(location__isnull=True)
     closures = list(
@@ -163,7 +169,7 @@ def find_conflicts(
     for day, start, end in local_days:
         for closure in closures:
             if closure.starts_on <= day <= closure.ends_on:
-                conflicts.append(Conflict("closure", start, end, closure.reason, closure=closure))
+                conflicts.append(Conflict("closure", start, end, closure.reason, closure=closure, zone=tz_name))
     conflicts.sort(key=lambda c: (c.starts_at, c.kind))
     return conflicts
 

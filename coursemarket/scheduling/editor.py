@@ -18,7 +18,7 @@ from coursemarket.catalog.models import Session
 from coursemarket.schools.models import Location, Room, School
 
 from .conflicts import find_conflicts, may_override
-from .forms import RepeatForm
+from .forms import MeetingRow, RepeatForm, SlotForm
 from .models import Closure
 from .recurrence import expand
 
@@ -42,6 +42,15 @@ def _place(request: HttpRequest, school: School) -> tuple[str | None, Location |
     location = Location.objects.filter(school=school, pk=location_id).first() if location_id else None
     room = Room.objects.filter(location=location, pk=room_id).first() if location and room_id else None
     return (location.timezone if location else None), location, room
+
+
+def first_meeting_from(request: HttpRequest) -> list[MeetingRow]:
+    """A new session's first meeting row from the address (?date=…&start=…&end=…),
+    as the calendar's "new session in this slot" sends it; nothing if absent or invalid."""
+    if "date" not in request.GET:
+        return []
+    slot = SlotForm(request.GET)
+    return [slot.first_meeting()] if slot.is_valid() else []
 
 
 def override_reason(request: HttpRequest) -> str:

@@ -7,11 +7,11 @@ from datetime import UTC, timedelta
 from typing import Any
 
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coursemarket.catalog.models import Meeting
-from coursemarket.catalog.timeutil import utc_to_local
+from coursemarket.core.times import when_text
 
 from .ical import meeting_cancelled
 from .models import Closure
@@ -29,12 +29,8 @@ def meeting_events(meetings: Iterable[Meeting], *, school_slug: str | None, edit
         session = meeting.session
         cancelled = meeting_cancelled(meeting)
         own_time = ""
-        if session.timezone != viewer_zone:
-            local = utc_to_local(meeting.starts_at, session.timezone)
-            own_time = _("%(time)s in %(zone)s") % {
-                "time": formats.time_format(local, "TIME_FORMAT"),
-                "zone": session.timezone,
-            }
+        if session.timezone != viewer_zone:  # the meeting's own clock, named: "7:00 PM Tokyo time (JST)"
+            own_time = when_text(meeting.starts_at, session.timezone, style="time", viewer=session.timezone)
         place = _("Online") if session.is_online or session.location is None else session.location.name
         if session.room is not None:
             place = f"{place} · {session.room.name}"

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from coursemarket.catalog.models import Meeting, SessionStatus
+from coursemarket.catalog.places import place_label
 from coursemarket.catalog.timeutil import utc_to_local
 
 from .models import MeetingRevision
@@ -45,20 +46,6 @@ def meeting_sequence(meeting: Meeting) -> int:
 
 def meeting_cancelled(meeting: Meeting) -> bool:
     return meeting.is_cancelled or meeting.session.status == SessionStatus.CANCELLED
-
-
-def place_label(meeting: Meeting) -> str:
-    session = meeting.session
-    if session.is_online or session.location is None:
-        return str(_("Online"))
-    location = session.location
-    parts = [location.name]
-    if session.room is not None:
-        parts.append(session.room.name)
-    address = ", ".join(p for p in (location.street_address, f"{location.postal_code} {location.city}".strip()) if p)
-    if address:
-        parts.append(address)
-    return " · ".join(parts)
 
 
 def _event(meeting: Meeting, *, stamp: datetime, base_url: str, language: str) -> icalendar.Event:

@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from dateutil import rrule
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from coursemarket.catalog.timeutil import local_to_utc
 
@@ -103,7 +104,13 @@ def expand(rule: RecurrenceRule, *, tz_name: str, closures: Sequence[Closure] = 
     for start in ruleset:
         if len(occurrences) >= MAX_MEETINGS:
             raise ValidationError(
-                {"weeks": _("At most %(count)d meetings at once.") % {"count": MAX_MEETINGS}}, code="too_many"
+                {
+                    "weeks": ngettext(
+                        "At most %(count)d meeting at once.", "At most %(count)d meetings at once.", MAX_MEETINGS
+                    )
+                    % {"count": MAX_MEETINGS}
+                },
+                code="too_many",
             )
         occurrence = Occurrence(starts_local=start, ends_local=start + length)
         closed = next((c for c in closures if c.starts_on <= start.date() <= c.ends_on), None)

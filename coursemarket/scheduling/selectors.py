@@ -15,7 +15,6 @@ from django.utils import timezone, translation
 
 from coursemarket.catalog.models import CourseStatus, CourseTranslation, Meeting, Session, SessionStatus
 from coursemarket.catalog.selectors import course_text
-from coursemarket.catalog.timeutil import utc_to_local
 from coursemarket.schools.models import Instructor, Location, Room, School
 
 from .models import CalendarFeed, Closure, FeedKind
@@ -91,6 +90,13 @@ def calendar_filter_options(*, school: School) -> dict[str, Any]:
         "rooms": list(Room.objects.filter(location__school=school).select_related("location").order_by("name")),
         "instructors": list(Instructor.objects.filter(school=school).order_by("name")),
     }
+
+
+def one_zone(*, locations: Iterable[Location]) -> str | None:
+    """The time zone the school's locations share, if they share one: the
+    zone a new in-person session's times are written in."""
+    zones = {str(location.timezone) for location in locations}
+    return zones.pop() if len(zones) == 1 else None
 
 
 def _booked(student: Any) -> Q:
@@ -175,48 +181,6 @@ def public_session(*, session_id: int) -> Session:
 
 def session_meetings(*, session: Session) -> list[Meeting]:
     return list(_meetings(Meeting.objects.filter(session=session)).order_by("starts_at", "id"))
-
-
-@dataclass(frozen=True)
-class CourseDay:
-    day: date
-    sessions: list[Session]
-
-    @property
-    def seats_left(self) -> int:
-        return sum(s.seats_left for s in self.sessions)
-
-
-def course_dates(*, course: Any, limit: int = 60) -> list[CourseDay]:
-    """Days (in each session's own zone) with an upcoming meeting of the course,
-    and the sessions meeting that day (2 queries)."""
-    now = timezone.now()
-    sessions = list(
-        Session.objects.filter(course=course, status=SessionStatus.SCHEDULED, ends_at__gt=now)
-        .prefetch_related(
-            Prefetch(
-                "meetings",
-                queryset=Meeting.objects.filter(is_cancelled=False, starts_at__gt=now).order_by("starts_at"),
-            )
-        )
-        .order_by("starts_at")[:limit]
-    )
-    return course_days(sessions=sessions, now=now)
-
-
-def course_days(*, sessions: Iterable[Session], now: datetime | None = None) -> list[CourseDay]:
-    """The same days from sessions whose meetings are already loaded (the course
-    page has them): no query."""
-    now = now or timezone.now()
-    days: dict[date, list[Session]] = {}
-    for session in sessions:
-        for meeting in session.meetings.all():
-            if meeting.is_cancelled or meeting.starts_at <= now:
-                continue
-            bucket = days.setdefault(utc_to_local(meeting.starts_at, session.timezone).date(), [])
-            if session not in bucket:
-                bucket.append(session)
-    return [CourseDay(day, found) for day, found in sorted(days.items())]
 
 
 def meeting_title(meeting: Meeting, language: str | None = None) -> str:

@@ -15,18 +15,16 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from coursemarket.audit.services import audit_record
-from coursemarket.bookings import notifications as booking_notifications
 from coursemarket.catalog.models import Meeting, Session, SessionStatus
 from coursemarket.catalog.pagecache import catalog_changed
+from coursemarket.catalog.session_events import session_followers
 from coursemarket.catalog.timeutil import local_to_utc
 from coursemarket.schools.models import Instructor, Location, School
 from coursemarket.schools.permissions import Perm
 from coursemarket.schools.selectors import user_can
 
-from .conflicts import Slot, schedule_check
+from .conflicts import schedule_check
 from .models import CalendarFeed, Closure, FeedKind, MeetingRevision
-
-BOOKED_STATES = ("confirmed", "completed", "pending_payment", "held")
 
 
 def _require(actor: Any, school: School, perm: Perm = Perm.MANAGE_COURSES) -> None:
@@ -44,36 +42,6 @@ def revisions_bump(*, meeting_ids: list[int]) -> None:
     MeetingRevision.objects.bulk_create(
         MeetingRevision(meeting_id=pk, sequence=1, changed_at=now) for pk in meeting_ids if pk not in have
     )
-
-
-def meetings_sync(*, session: Session, slots: list[Slot]) -> list[int]:
-    """Make the session's meetings match `slots` while keeping the rows (and
-    so the calendar UIDs) of meetings that stay or move. Returns the ids of
-    meetings whose times changed. Used by catalog.services.session_update."""
-    wanted = sorted(slots)
-    existing = list(session.meetings.order_by("starts_at", "id"))
-    unmatched = []
-    for meeting in existing:
-        key = (meeting.starts_at, meeting.ends_at)
-        if key in wanted:
-            wanted.remove(key)
-        else:
-            unmatched.append(meeting)
-    changed = []
-    for meeting, (start, end) in zip(unmatched, wanted, strict=False):
-        meeting.starts_at, meeting.ends_at = start, end
-        meeting.save(update_fields=["starts_at", "ends_at"])
-        changed.append(meeting.pk)
-    Meeting.objects.filter(pk__in=[m.pk for m in unmatched[len(wanted) :]]).delete()
-    Meeting.objects.bulk_create(Meeting(session=session, starts_at=s, ends_at=e) for s, e in wanted[len(unmatched) :])
-    revisions_bump(meeting_ids=changed)
-    return changed
-
-
-def _booked_students(session: Session) -> int:
-    from coursemarket.bookings.models import Booking
-
-    return Booking.objects.filter(session=session, state__in=BOOKED_STATES).values("student").distinct().count()
 
 
 def _refresh_session_span(session: Session) -> None:
@@ -136,10 +104,10 @@ def meeting_move(
             "meeting": meeting.pk,
             "starts_at": {"before": before["starts_at"], "after": starts_at},
             "ends_at": {"before": before["ends_at"], "after": ends_at},
-            "booked_students": _booked_students(session),
+            "booked_students": session_followers.booked_students(session),
         },
     )
-    booking_notifications.session_changed(
+    session_followers.changed(
         session,
         change_key=f"meeting-{meeting.pk}-{starts_at.isoformat()}-{ends_at.isoformat()}",
         changes=[{"kind": "moved", "before": before["starts_at"], "starts_at": starts_at, "ends_at": ends_at}],
@@ -182,9 +150,13 @@ def meeting_cancel(*, actor: Any, meeting: Meeting, reason: str) -> Meeting:
         action="meeting.cancelled",
         target=session,
         school_id=session.school_id,
-        changes={"meeting": meeting.pk, "reason": reason.strip()[:300], "booked_students": _booked_students(session)},
+        changes={
+            "meeting": meeting.pk,
+            "reason": reason.strip()[:300],
+            "booked_students": session_followers.booked_students(session),
+        },
     )
-    booking_notifications.session_changed(
+    session_followers.changed(
         session,
         change_key=f"meeting-{meeting.pk}-cancelled",
         changes=[{"kind": "cancelled", "starts_at": meeting.starts_at, "reason": reason.strip()[:300]}],

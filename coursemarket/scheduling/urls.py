@@ -9,6 +9,7 @@ DASH = "dashboard/schools/<slug:slug>/calendar/"
 urlpatterns = [
     path(DASH, views.school_calendar, name="calendar"),
     path(DASH + "events.json", views.school_events, name="events"),
+    path(DASH + "new-session/", views.session_new, name="session_new"),
     path(DASH + "meetings/<int:meeting_id>/", views.meeting_edit, name="meeting_edit"),
     path(DASH + "meetings/<int:meeting_id>/move.json", views.meeting_move_json, name="meeting_move"),
     path(DASH + "meetings/<int:meeting_id>/cancel/", views.meeting_cancel, name="meeting_cancel"),

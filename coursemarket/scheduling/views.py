@@ -5,8 +5,9 @@ the iCalendar feeds and downloads."""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,14 +21,16 @@ from django.views.decorators.http import require_GET, require_POST
 
 from coursemarket.catalog.models import Meeting
 from coursemarket.catalog.timeutil import utc_to_local
+from coursemarket.core.times import twelve_hour_clock
+from coursemarket.schools.models import Location
 from coursemarket.schools.permissions import Perm
-from coursemarket.schools.selectors import SchoolAccess
-from coursemarket.schools.views._base import attach_errors, render_dashboard, staff_view
+from coursemarket.schools.selectors import SchoolAccess, user_can
+from coursemarket.schools.views.staff import attach_errors, render_dashboard, staff_view
 
 from . import selectors, services
 from .conflicts import ConflictError, may_override
 from .events import closure_events, meeting_events
-from .forms import ClosureForm, InstructorFeedForm, MeetingCancelForm, MeetingMoveForm
+from .forms import ClosureForm, InstructorFeedForm, MeetingCancelForm, MeetingMoveForm, NewSessionForm
 from .ical import calendar_document
 from .models import Closure, FeedKind
 
@@ -75,6 +78,8 @@ def _feed_url(request: HttpRequest, feed: Any) -> str | None:
 @staff_view(Perm.VIEW_DASHBOARD)
 def school_calendar(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
     feeds = selectors.school_feeds(owner=request.user, school=access.school)
+    editable = access.can(Perm.MANAGE_COURSES)
+    viewer_zone = timezone.get_current_timezone_name()
     return render_dashboard(
         request,
         access,
@@ -82,14 +87,50 @@ def school_calendar(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
         {
             "filters": _filters(request),
             "options": selectors.calendar_filter_options(school=access.school),
-            "editable": access.can(Perm.MANAGE_COURSES),
+            "editable": editable,
+            # Picking a free slot asks for the course in this form (a dialog), then opens the session editor.
+            "new_session_form": NewSessionForm(school=access.school, initial={"zone": viewer_zone})
+            if editable
+            else None,
+            # FullCalendar formats hours in the browser: on the page language's clock, as the server does.
+            "hour12": twelve_hour_clock(),
             "can_override": may_override(actor=request.user, school=access.school),
-            "viewer_zone": timezone.get_current_timezone_name(),
+            "viewer_zone": viewer_zone,
             "initial_date": request.GET.get("date", "")[:10],
             "feeds": [(feed, _feed_url(request, feed)) for feed in feeds],
             "instructor_feed_form": InstructorFeedForm(school=access.school),
         },
         section="calendar",
+    )
+
+
+@require_GET
+@staff_view(Perm.MANAGE_COURSES)
+def session_new(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
+    """A new session on a day (and hours) picked on the calendar: asks for the
+    course, then opens the session editor with the first meeting filled in,
+    its times moved into the school's time zone."""
+    form = NewSessionForm(
+        request.GET or None, school=access.school, initial={"zone": timezone.get_current_timezone_name()}
+    )
+    if form.is_bound and form.is_valid():
+        row = form.in_zone(selectors.one_zone(locations=Location.objects.filter(school=access.school)))
+        query = {
+            key: value.isoformat(timespec="minutes") if isinstance(value, time) else value.isoformat()
+            for key, value in row.items()
+        }
+        url = reverse(
+            "catalog:dashboard_session_create",
+            kwargs={"slug": access.school.slug, "course_id": form.cleaned_data["course"].pk},
+        )
+        return redirect(f"{url}?{urlencode(query)}")
+    return render_dashboard(
+        request,
+        access,
+        "scheduling/dashboard/session_new.html",
+        {"form": form, "has_courses": form.fields["course"].queryset.exists()},  # type: ignore[attr-defined]
+        section="calendar",
+        status=400 if form.errors else 200,
     )
 
 
@@ -119,6 +160,8 @@ def meeting_move_json(request: HttpRequest, access: SchoolAccess, meeting_id: in
     try:
         body = json.loads(request.body or b"{}")
     except (ValueError, UnicodeDecodeError):
+        body = {}
+    if not isinstance(body, dict):  # a list or a number: nothing to read from
         body = {}
     start, end = _moment(str(body.get("start") or "")), _moment(str(body.get("end") or ""))
     if start is None or end is None:
@@ -287,6 +330,7 @@ def student_calendar(request: HttpRequest) -> HttpResponse:
             "feed_url": _feed_url(request, feed),
             "upcoming": selectors.student_upcoming(student=request.user),
             "viewer_zone": timezone.get_current_timezone_name(),
+            "hour12": twelve_hour_clock(),
         },
     )
 
@@ -335,8 +379,6 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     found = selectors.feed_by_token(token=token)
     if found.kind != FeedKind.STUDENT:
         # A school feed lives only as long as its owner's place on the staff.
-        from coursemarket.schools.selectors import user_can
-
         assert found.school is not None
         if not user_can(user=found.owner, school=found.school, permission=Perm.VIEW_DASHBOARD):
             raise Http404

@@ -1,8 +1,13 @@
-"""Emails to a school's staff: a new booking, a cancellation, and the daily
-digest. Each is written to the outbox (notifications.services.notify) inside
-the transaction of the change, one row per staff member, in that member's
-language and time zone. Reviews' school-side emails live in
-reviews/notifications.py and use the helpers here."""
+"""Emails to a school's staff, and the daily digest. Each is written to the
+outbox (notifications.services.notify) inside the transaction of the change,
+one row per staff member, in that member's language and time zone.
+
+Schools sits below the apps whose events its staff hear of, so it never
+imports them: bookings words "a new booking" and "a cancellation"
+(bookings/notifications.py) and reviews its review emails
+(reviews/notifications.py), both with the helpers here (`notify_staff`,
+`school_header`); what the digest counts comes from the apps that register a
+section in `digest_sections` in their AppConfig.ready()."""
 
 from __future__ import annotations
 
@@ -14,10 +19,6 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from coursemarket.accounts.models import User
-from coursemarket.bookings.models import Booking, BookingState
-from coursemarket.catalog.models import Session
-from coursemarket.catalog.selectors import course_text
 from coursemarket.notifications.models import Category, OutboxMessage
 from coursemarket.notifications.rendering import zone_for
 from coursemarket.notifications.services import absolute_url, notify
@@ -48,7 +49,7 @@ def school_header(school: School) -> dict[str, Any]:
     return {"school": school, "school_logo_url": school_logo_url(school)}
 
 
-def school_staff(school_id: int, permission: Perm, *, exclude: Any = None) -> list[User]:
+def school_staff(school_id: int, permission: Perm, *, exclude: Any = None) -> list[Any]:
     """Active staff of the school whose role has `permission`, oldest member first."""
     roles = [role for role in Role.values if role_has(role, permission)]
     members = (
@@ -60,40 +61,7 @@ def school_staff(school_id: int, permission: Perm, *, exclude: Any = None) -> li
     return [m.user for m in members if m.user_id != excluded]
 
 
-def _roster_url(session: Session, language: str) -> str:
-    return absolute_url(
-        "bookings:roster", language=language, kwargs={"slug": session.school.slug, "session_id": session.pk}
-    )
-
-
-def _booking_context(booking: Booking, recipient: User) -> dict[str, Any]:
-    session = booking.session
-    return {
-        **school_header(session.school),
-        "booking": booking,
-        "session": session,
-        "student_name": booking.student.name,
-        "course_title": course_text(session.course, recipient.language).title,
-        "session_zone": session.timezone,
-        "roster_url": _roster_url(session, recipient.language),
-    }
-
-
-def _load(booking: Booking) -> Booking:
-    """The booking with its student, course and school: as given when the
-    caller read them already (the confirming transaction does), else read."""
-    loaded = (
-        Booking.student.is_cached(booking)
-        and Booking.session.is_cached(booking)
-        and Session.course.is_cached(booking.session)
-        and Session.school.is_cached(booking.session)
-    )
-    if loaded:
-        return booking
-    return Booking.objects.select_related("student", "session__course", "session__school").get(pk=booking.pk)
-
-
-# --- new booking, cancellation ----------------------------------------------
+# --- messages to staff -------------------------------------------------------
 
 
 def notify_staff(
@@ -103,7 +71,7 @@ def notify_staff(
     event: str,
     key: str,
     template: str,
-    context_for: Callable[[User], dict[str, Any]],
+    context_for: Callable[[Any], dict[str, Any]],
     exclude: Any = None,
 ) -> int:
     """One school-activity message to each staff member whose role has
@@ -123,43 +91,44 @@ def notify_staff(
     return sent
 
 
-def school_booking_notify(booking: Booking) -> int:
-    """Tell the school's booking managers about a new (confirmed) booking.
-    Call inside the transaction that confirms it. Returns how many messages
-    were queued (0 for an event already told)."""
-    booking = _load(booking)
-    return notify_staff(
-        booking.session.school_id,
-        Perm.MANAGE_BOOKINGS,
-        event="schools.booking_new",
-        key=f"school-booking:{booking.pk}",
-        template="schools/email/booking_new",
-        context_for=lambda user: _booking_context(booking, user),
-        exclude=booking.student,
-    )
-
-
-def school_cancellation_notify(booking: Booking, *, actor: Any = None) -> int:
-    """Tell the school's booking managers that a booking was cancelled (by the
-    student or by a colleague: `actor`, who is not told of their own act).
-    Call inside the cancelling transaction, after the booking is cancelled."""
-    booking = _load(booking)
-    return notify_staff(
-        booking.session.school_id,
-        Perm.MANAGE_BOOKINGS,
-        event="schools.booking_cancelled",
-        key=f"school-cancellation:{booking.pk}",
-        template="schools/email/booking_cancelled",
-        context_for=lambda user: {**_booking_context(booking, user), "by_school": booking.cancelled_by == "school"},
-        exclude=actor,
-    )
-
-
 # --- daily digest ------------------------------------------------------------
 
 
-def _item(when: datetime | None, title: str, detail: str, amount: Any = None, currency: str = "") -> dict[str, Any]:
+def digest_item(
+    when: datetime | None, title: str, detail: str, amount: Any = None, currency: str = ""
+) -> dict[str, Any]:
+    """One line of a digest list, as plain values."""
     return {"when": when, "title": title, "detail": detail, "amount": amount, "currency": currency}
+
+
+# kind ("bookings") -> (how many in the window, the latest few as digest_item()s)
+DigestCounts = dict[str, tuple[int, list[dict[str, Any]]]]
+DigestSection = Callable[[School, datetime, datetime, str], DigestCounts]
+
+
+class DigestSections:
+    """What the apps above schools count in the digest: each registers, once
+    in its AppConfig.ready(), a function that gives its kinds for a school,
+    a window and a language, kept in `order` (smaller first). The digest
+    template words each kind by name (bookings, cancellations, reviews).
+
+        digest_sections.register(booking_digest, order=10)
+    """
+
+    def __init__(self) -> None:
+        self._entries: list[tuple[int, DigestSection]] = []
+
+    def register(self, section: DigestSection, *, order: int) -> None:
+        """Add `section`; registering the same function again changes nothing."""
+        if all(existing is not section for _order, existing in self._entries):
+            self._entries.append((order, section))
+            self._entries.sort(key=lambda entry: entry[0])
+
+    def entries(self) -> list[tuple[int, DigestSection]]:
+        return list(self._entries)
+
+
+digest_sections = DigestSections()
 
 
 def digest_window(now: datetime, tz: str) -> tuple[datetime, datetime, str] | None:
@@ -179,46 +148,13 @@ def school_digest(school: School, start: datetime, end: datetime, language: str)
     """What happened at `school` between `start` and `end`: counts of each
     kind and the latest few of each, as plain values (the outbox keeps the
     context as JSON until the worker renders it)."""
-    from coursemarket.reviews.models import Review, ReviewStatus
-
-    bookings = Booking.objects.filter(session__school=school).select_related("student", "session__course")
-    confirmed = bookings.filter(confirmed_at__gte=start, confirmed_at__lt=end).order_by("-confirmed_at", "-pk")
-    cancelled = bookings.filter(
-        confirmed_at__isnull=False,
-        state__in=[BookingState.CANCELLED, BookingState.REFUNDED],
-        cancelled_at__gte=start,
-        cancelled_at__lt=end,
-    ).order_by("-cancelled_at", "-pk")
-    reviews = (
-        Review.objects.filter(
-            school=school, status=ReviewStatus.PUBLISHED, published_at__gte=start, published_at__lt=end
-        )
-        .select_related("course")
-        .order_by("-published_at", "-pk")
-    )
-    counts = {"bookings": confirmed.count(), "cancellations": cancelled.count(), "reviews": reviews.count()}
-    return {
-        "counts": counts,
-        "empty": not any(counts.values()),
-        "bookings": [
-            _item(b.confirmed_at, course_text(b.session.course, language).title, b.student.name, b.total, b.currency)
-            for b in confirmed[:DIGEST_LIST_MAX]
-        ],
-        "cancellations": [
-            _item(
-                b.cancelled_at,
-                course_text(b.session.course, language).title,
-                b.student.name,
-                b.refunded_amount,
-                b.currency,
-            )
-            for b in cancelled[:DIGEST_LIST_MAX]
-        ],
-        "reviews": [
-            _item(r.published_at, course_text(r.course, language).title, r.title, r.rating)
-            for r in reviews[:DIGEST_LIST_MAX]
-        ],
-    }
+    counts: dict[str, int] = {}
+    latest: dict[str, list[dict[str, Any]]] = {}
+    for _order, section in digest_sections.entries():
+        for kind, (count, items) in section(school, start, end, language).items():
+            counts[kind] = count
+            latest[kind] = items
+    return {"counts": counts, "empty": not any(counts.values()), **latest}
 
 
 def school_digests_send(*, now: datetime | None = None) -> int:

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from .models import Instructor, InstructorCredential, Invitation, Location, Membership, Room, School
+from .models import Instructor, InstructorCredential, Invitation, Location, Membership, Role, Room, School
 from .permissions import Perm, role_has
 
 
@@ -163,6 +163,7 @@ def dashboard_counts(*, school: School) -> dict[str, int]:
         n_rooms=Count("locations__rooms", distinct=True),
         n_members=Count("memberships", distinct=True),
         n_instructors=Count("instructors", distinct=True),
+        n_owners=Count("memberships", filter=Q(memberships__role=Role.OWNER), distinct=True),
     )
     return {key.removeprefix("n_"): int(value or 0) for key, value in row.items()}
 
@@ -186,15 +187,15 @@ def public_instructors(*, school: School) -> QuerySet[Instructor]:
 
 
 def public_instructor(*, slug: str) -> Instructor:
-    instructor = (
-        Instructor.objects.select_related("school")
-        .prefetch_related(Prefetch("credentials", queryset=InstructorCredential.objects.order_by("-year", "title")))
-        .filter(slug=slug, is_active=True)
-        .first()
-    )
+    instructor = Instructor.objects.select_related("school").filter(slug=slug, is_active=True).first()
     if instructor is None:
         raise Http404
     return instructor
+
+
+def instructor_credentials(*, instructor: Instructor) -> QuerySet[InstructorCredential]:
+    """Their qualifications and certifications as their public page lists them."""
+    return instructor.credentials.order_by("-year", "title")
 
 
 def public_schools(*, city: str = "", query: str = "") -> QuerySet[School]:

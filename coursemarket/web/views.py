@@ -1,19 +1,22 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.sitemaps import views as sitemap_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
 
+from coursemarket.catalog.pagecache import LISTING, cached_for_anonymous
 from coursemarket.catalog.selectors import (
     cities_with_sessions,
     featured_categories,
     new_courses,
     upcoming_sessions_in_city,
 )
+from coursemarket.recommendations.sections import home_block
 
-from .sitemap import sitemap_entries
+from .sitemap import SITEMAPS
 
 CITY_COOKIE = "cm_city"
 
@@ -32,6 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "city": chosen,
             "city_sessions": upcoming_sessions_in_city(city=chosen),
             "new_courses": new_courses(limit=8),
+            "reco": home_block(request, city=chosen),
         },
     )
     if request.GET.get("city") == chosen:
@@ -50,8 +54,18 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 
-def sitemap_xml(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/sitemap.xml", {"entries": sitemap_entries(request)}, content_type="application/xml")
+# The sitemap is served from the anonymous page cache like the listing (it
+# changes with it); search engines are told not to index the files themselves.
+@sitemap_views.x_robots_tag
+@cached_for_anonymous(lambda **kwargs: [LISTING])
+def sitemap_index(request: HttpRequest) -> HttpResponse:
+    return sitemap_views.index(request, SITEMAPS, sitemap_url_name="sitemap_section").render()
+
+
+@sitemap_views.x_robots_tag
+@cached_for_anonymous(lambda **kwargs: [LISTING])
+def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
+    return sitemap_views.sitemap(request, SITEMAPS, section=section, template_name="web/sitemap.xml").render()
 
 
 @requires_csrf_token

@@ -1,17 +1,8 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 
 from .factories import TEST_PASSWORD, UserFactory
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    """allauth keeps rate-limit counters in the cache; each test starts clean."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

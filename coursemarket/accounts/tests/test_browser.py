@@ -7,6 +7,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.core import mail
+from playwright.sync_api import expect
 
 from coursemarket.accounts.models import StudentProfile, User
 from coursemarket.audit.models import AuditEntry
@@ -112,7 +113,7 @@ def test_two_factor_is_enabled_then_required_and_a_wrong_code_is_refused(page):
     page.wait_for_url("**/2fa/authenticate/")
     page.get_by_label("Code").fill(wrong_code(secret))
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_text("Incorrect code.").is_visible()
+    expect(page.get_by_text("Incorrect code.")).to_be_visible()
     assert "/2fa/authenticate/" in page.url
     page.get_by_label("Code").fill(current_code(secret))
     page.get_by_role("button", name="Sign in").click()
@@ -131,7 +132,7 @@ def test_data_export_downloads_a_json_file(page):
     assert no_sideways_scroll(page)
     page.get_by_label("Your password").fill("not my password")
     page.get_by_role("button", name="Download my data").click()
-    assert page.get_by_text("That password is not right. Please try again.").is_visible()
+    expect(page.get_by_text("That password is not right. Please try again.")).to_be_visible()
     page.get_by_label("Your password").fill(TEST_PASSWORD)
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Download my data").click()
@@ -167,3 +168,54 @@ def test_account_deletion_leaves_no_personal_data(page):
     assert not User.objects.filter(email="lars@example.com").exists()
     for entry in AuditEntry.objects.all():
         assert "Lars" not in str(entry.changes) + entry.object_repr
+
+
+@pytest.mark.parametrize("page", ["desktop"], indirect=True)
+def test_sign_in_greets_in_the_persons_language_and_languages_are_named_in_themselves(page):
+    """Signed in from an English page, an Arabic and a Spanish speaker land on
+    their own language's pages with the "signed in" message in it; the
+    settings list every language in its own name."""
+    UserFactory(email="huda@example.com", display_name="Huda", language="ar")
+    UserFactory(email="pilar@example.com", display_name="Pilar", language="es")
+    for email, home, greeting in [
+        ("huda@example.com", "/ar/account/", "لقد سجلت الدخول بنجاح يا Huda."),
+        ("pilar@example.com", "/es/account/", "Ha iniciado sesión exitosamente como Pilar."),
+    ]:
+        page.context.clear_cookies()
+        sign_in(page, email)
+        page.wait_for_url("**" + home)
+        status = page.locator("main .alert-success")
+        assert status.inner_text().strip() == greeting
+        assert "Successfully" not in page.locator("main").inner_text()
+
+    page.goto(page.base_url + "/en/account/settings/")
+    select = page.get_by_label("Preferred language")
+    names = select.locator("option").all_inner_texts()
+    assert names == ["English", "Español", "Deutsch", "Français", "العربيّة"]
+    assert select.locator("option[lang=ar]").inner_text() == "العربيّة"
+    assert page.js_errors == []
+
+
+@pytest.mark.parametrize("page", ["phone", "desktop"], indirect=True)
+def test_locked_out_by_a_stranger_the_owner_signs_in_with_an_emailed_code(page, client):
+    owner = UserFactory(email="noor@example.com", language="en")
+    for _attempt in range(5):  # someone else fails Noor's password
+        client.post("/en/account/login/", {"login": owner.email, "password": "guessing"})
+
+    sign_in(page, owner.email)
+    expect(page.get_by_text("Too many failed login attempts")).to_be_visible()
+    assert no_sideways_scroll(page)
+    page.get_by_role("link", name="Send me a sign-in code").click()
+    page.wait_for_url("**/en/account/login/code/")
+    page.get_by_label("Email").fill(owner.email)
+    page.get_by_role("button", name="Request Code").click()
+    page.wait_for_url("**/en/account/login/code/confirm/")
+
+    deliver_due()
+    code = re.search(r"\b[A-Z0-9]{4}-[A-Z0-9]{4}\b", mail.outbox[-1].body).group(0)
+    assert mail.outbox[-1].to == [owner.email]
+    page.get_by_label("Code").fill(code)
+    page.get_by_role("button", name="Confirm").click()
+    page.wait_for_url("**/en/account/")
+    assert no_sideways_scroll(page)
+    assert page.js_errors == []

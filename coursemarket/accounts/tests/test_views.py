@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
@@ -196,6 +198,42 @@ def test_signing_in_takes_the_person_into_their_language(client):
     assert response["Location"] == "/de/account/"
     assert response.cookies["django_language"].value == "de"
     assert person.pk == int(client.session["_auth_user_id"])
+
+
+@pytest.mark.parametrize(
+    ("language", "greeting"),
+    [
+        ("ar", "لقد سجلت الدخول بنجاح يا Lea"),
+        ("es", "Ha iniciado sesión exitosamente como Lea"),
+        ("en", "Successfully"),
+    ],
+)
+@pytest.mark.parametrize("page_language", ["en", "de"])
+def test_the_signed_in_message_speaks_the_language_of_the_page_it_lands_on(client, language, greeting, page_language):
+    """Signed in on a page in one language, the person lands in theirs: the
+    message is worded in theirs too (not in the sign-in page's)."""
+    UserFactory(email="lea@example.com", display_name="Lea", language=language)
+    response = client.post(
+        f"/{page_language}/account/login/", {"login": "lea@example.com", "password": TEST_PASSWORD}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == f"/{language}/account/"
+    html = response.content.decode()
+    assert greeting in html
+    assert ("Successfully signed in" in html) == (language == "en")
+
+
+def test_preferred_language_lists_each_language_in_its_own_name(signed_in):
+    html = signed_in.get("/en/account/settings/").content.decode()
+    select = re.search(r'<select name="language".*?</select>', html, re.S).group(0)
+    options = re.findall(r'<option value="(\w+)"[^>]*lang="(\w+)"[^>]*>([^<]+)</option>', select)
+    assert [(code, lang, name) for code, lang, name in options] == [
+        ("en", "en", "English"),
+        ("es", "es", "Español"),
+        ("de", "de", "Deutsch"),
+        ("fr", "fr", "Français"),
+        ("ar", "ar", "العربيّة"),
+    ]
+    assert "Spanish" not in select and "German" not in select
 
 
 def test_signing_in_keeps_the_next_page_but_in_the_persons_language(client):

@@ -4,7 +4,9 @@ school cancels (full refunds, everyone told).
 
 State changes go through holds.transition (which releases the seats); money
 goes back through payments.services.payment_refund with the key
-``booking-<pk>-cancel``, so cancelling twice refunds once."""
+``booking-<pk>-cancel``, so cancelling twice refunds once. The refund is
+written in the cancelling transaction and sent to the provider by the worker
+afterwards (the booking shows "refund pending" until it is made)."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +25,7 @@ from coursemarket.audit.services import audit_record
 from coursemarket.catalog.models import Session
 from coursemarket.catalog.policies import refund_share
 from coursemarket.core.money import quantize
+from coursemarket.payments.services import payment_refund
 from coursemarket.schools.permissions import Perm
 from coursemarket.schools.selectors import user_can
 
@@ -51,7 +55,7 @@ def refund_key(booking: Booking) -> str:
 
 
 def refundable_amount(booking: Booking) -> Decimal:
-    """What the student paid for `booking` and has not had back yet."""
+    """What the student paid for `booking` and has not asked back yet."""
     return sum((payment.refundable for payment in booking.payments.all()), Decimal(0))
 
 
@@ -85,24 +89,23 @@ def _locked(booking: Booking) -> Booking:
 def _cancel(
     *, booking: Booking, actor: Any, by: str, reason: str, refund: Decimal, now: datetime, notify: str = "booking"
 ) -> Booking:
-    """Refund, move the booking out (seats released by transition), audit, tell.
+    """Ask for the refund, move the booking out (seats released by transition),
+    audit, tell — all in one transaction.
 
-    The money goes back first and the seats last: releasing them row-locks the
-    session (the row every booking of it updates) until commit, and the
-    refund is a call to the payment provider that may take a while — it must
-    not hold up everyone booking the session. The booking itself is locked
-    (see _locked) and the move checked first, so the transition after the
-    refund cannot be refused; if the provider refuses, nothing changes."""
+    The refund is a pending row here (payments sends it to the provider from
+    the worker, outside any transaction); the booking counts it as refunded
+    at once. The seats go last: releasing them row-locks the session (the row
+    every booking of it updates) until commit."""
     before = booking.state
     target = BookingState.REFUNDED if refund > 0 else BookingState.CANCELLED
     check_transition(booking=booking, to=target)
     if refund > 0:
-        from coursemarket.payments.services import payment_refund
-
-        payment_refund(
-            booking=booking, amount=refund, key=refund_key(booking), reason=reason.strip()[:300], actor=actor
+        asked = payment_refund(
+            payable=booking, amount=refund, key=refund_key(booking), reason=reason.strip()[:300], actor=actor
         )
-        booking.refresh_from_db(fields=["refunded_amount"])
+        if asked is not None:
+            Booking.objects.filter(pk=booking.pk).update(refunded_amount=F("refunded_amount") + asked.amount)
+            booking.refresh_from_db(fields=["refunded_amount"])
     transition(
         booking=booking,
         to=target,
@@ -122,9 +125,7 @@ def _cancel(
     if notify == "session" or before in NOTIFY_STATES:
         notifications.booking_cancelled(booking, kind=notify)
     if notify == "booking" and before in (BookingState.CONFIRMED, BookingState.PENDING_PAYMENT):
-        from coursemarket.schools.notifications import school_cancellation_notify
-
-        school_cancellation_notify(booking, actor=actor)
+        notifications.school_cancellation_notify(booking, actor=actor)
     return booking
 
 

@@ -1,6 +1,8 @@
 """Checkout: pay for a held booking, and what a payment's outcome means for
-the booking. The payments app calls the booking_payment_* functions when a
-provider gives its verdict (at checkout, by webhook or by reconciliation)."""
+the booking. A booking is a payable (payments.ports); BookingsConfig.ready()
+registers the booking_payment_* functions below as its outcome handlers, which
+payments calls when a provider gives its verdict (at checkout, by webhook, by
+reconciliation, or when the worker has sent a refund)."""
 
 from __future__ import annotations
 
@@ -17,13 +19,16 @@ from django.utils.translation import gettext as _
 from coursemarket.audit.services import audit_record
 from coursemarket.catalog import policies
 from coursemarket.core.money import quantize
+from coursemarket.payments.models import Payment, ProviderName
+from coursemarket.payments.ports import PayableKind
+from coursemarket.payments.services import payment_refund_in_full, payment_start
 
 from .. import notifications
 from ..models import Booking, BookingState
 from .holds import expire_booking, take_seats, transition
 
 if TYPE_CHECKING:
-    from coursemarket.payments.models import Payment
+    from coursemarket.payments.models import Refund
 
 
 # --- Price breakdown -------------------------------------------------------------
@@ -79,9 +84,6 @@ def booking_pay(
     """Start paying a held booking through `provider`. The amount is the
     booking's total as stored; nothing from the form is trusted. The same `key`
     twice (double click, retry) is one payment."""
-    from coursemarket.payments.models import ProviderName
-    from coursemarket.payments.services import payment_start
-
     # The booking's state as it is now (the caller's copy may be older), and
     # only the student's own booking.
     fresh = Booking.objects.filter(pk=booking.pk, student=student).values_list("state", "hold_expires_at").first()
@@ -112,25 +114,28 @@ def booking_pay(
         if existing is not None:
             return existing
         raise
-    return payment_start(booking=booking, provider=provider, key=key, payment_method=payment_method)
+    return payment_start(payable=booking, provider=provider, key=key, payment_method=payment_method)
 
 
-# --- Outcomes (called by payments.services) ---------------------------------------
+# --- Outcomes (the payments port calls these) -------------------------------------
 
 
-def booking_payment_succeeded(*, booking: Booking, payment: Payment) -> Booking:
+def payable_booking(booking_id: int) -> Booking:
+    """A booking as payments reads its terms: with its session, course and student."""
+    return Booking.objects.select_related("session__course", "student").get(pk=booking_id)
+
+
+def booking_payment_succeeded(*, payable_id: int, payment: Payment) -> Booking:
     """The money arrived. HELD / PENDING_PAYMENT → CONFIRMED. If the hold had
     expired meanwhile (its seats released), take them again if they still fit;
     if not — or the booking was cancelled, or another payment already paid
     it — give this payment back in full."""
-    from coursemarket.payments.services import payment_refund_in_full
-
     # No savepoint: nothing here catches an error to go on in the same transaction.
     with transaction.atomic(savepoint=False):
         booking = (
             Booking.objects.select_for_update(of=("self",))
             .select_related("session__course", "session__school", "student")
-            .get(pk=booking.pk)
+            .get(pk=payable_id)
         )
         school_id = booking.session.school_id
         now = timezone.now()
@@ -177,10 +182,11 @@ def _revive(*, booking: Booking, now: Any) -> bool:
     return True
 
 
-def booking_payment_failed(*, booking: Booking, payment: Payment, message: str) -> Booking:
+def booking_payment_failed(*, payable_id: int, payment: Payment, message: str) -> Booking:
     """A payment attempt failed (declined card, failed authentication). The
     booking stays HELD until its hold runs out, so the student can try another
     card; the hold's expiry releases the seats."""
+    booking = Booking.objects.select_related("session__course", "student").get(pk=payable_id)
     audit_record(
         actor=None, action="booking.payment_failed", target=booking, school_id=booking.session.school_id,
         changes={"payment": payment.pk, "code": payment.failure_code, "message": message},
@@ -190,9 +196,10 @@ def booking_payment_failed(*, booking: Booking, payment: Payment, message: str) 
     return booking
 
 
-def booking_payment_pending(*, booking: Booking, payment: Payment) -> Booking:
+def booking_payment_pending(*, payable_id: int, payment: Payment) -> Booking:
     """The student chose bank transfer: HELD → PENDING_PAYMENT until the school
     confirms the transfer or its deadline passes. The instructions are emailed."""
+    booking = Booking.objects.select_related("session__course", "student").get(pk=payable_id)
     transition(booking=booking, to=BookingState.PENDING_PAYMENT, hold_expires_at=None)
     audit_record(
         actor=booking.student, action="booking.pending_payment", target=booking, school_id=booking.session.school_id,
@@ -202,14 +209,35 @@ def booking_payment_pending(*, booking: Booking, payment: Payment) -> Booking:
     return booking
 
 
-def booking_payment_expired(*, booking: Booking, payment: Payment) -> bool:
+def booking_payment_expired(*, payable_id: int, payment: Payment) -> bool:
     """A bank transfer did not arrive by its deadline: the booking expires and
     its seats are released."""
-    booking = Booking.objects.select_related("session").get(pk=booking.pk)
+    booking = Booking.objects.select_related("session").get(pk=payable_id)
     if booking.state != BookingState.PENDING_PAYMENT:
         return False
     return expire_booking(booking=booking)
 
 
+def booking_refund_made(*, payable_id: int, refund: Refund) -> None:
+    """The provider made a refund the worker sent. A refund of the price (a
+    cancellation) was announced with the cancellation; money the booking never
+    used (a late or second payment) is announced now."""
+    if refund.of_price:
+        return
+    booking = Booking.objects.select_related("session__course", "student").get(pk=payable_id)
+    notifications.refund_issued(booking, refund)
+
+
 def _notify_confirmed(booking: Booking) -> None:
     notifications.booking_confirmed(booking)
+
+
+BOOKING_PAYABLE = PayableKind(
+    label=Booking.payable_label,
+    load=payable_booking,
+    succeeded=booking_payment_succeeded,
+    failed=booking_payment_failed,
+    pending=booking_payment_pending,
+    expired=booking_payment_expired,
+    refunded=booking_refund_made,
+)

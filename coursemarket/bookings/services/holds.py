@@ -6,6 +6,7 @@ re-checks its WHERE clause)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -17,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from coursemarket.audit.services import audit_record
 from coursemarket.catalog.models import CourseStatus, Session, SessionStatus
@@ -42,6 +44,25 @@ def field_error(field: str, message: str, code: str) -> ValidationError:
     return ValidationError({field: ValidationError(message, code=code)})
 
 
+# Who is offered seats the moment they are free: the waitlist, which builds on
+# this module (its offers take seats and move bookings through `transition`),
+# so this module never imports it. BookingsConfig.ready() registers
+# `waitlist.waitlist_serve`; it runs inside the transaction that frees them.
+SeatServer = Callable[..., object]  # (*, session_id: int) -> Any
+_seat_servers: list[SeatServer] = []
+
+
+def serve_free_seats_with(server: SeatServer) -> None:
+    """Register `server`; registering the same function again changes nothing."""
+    if server not in _seat_servers:
+        _seat_servers.append(server)
+
+
+def _serve_free_seats(session_id: int) -> None:
+    for server in _seat_servers:
+        server(session_id=session_id)
+
+
 def take_seats(*, session_id: int, seats: int) -> bool:
     """Add `seats` to the session's taken seats if they fit; False if not."""
     updated = Session.objects.filter(
@@ -55,12 +76,10 @@ def take_seats(*, session_id: int, seats: int) -> bool:
 def release_seats(*, session_id: int, seats: int) -> None:
     """Give seats back and, in the same transaction, offer them to the first in
     line on the session's waitlist — so no new visitor can take them first."""
-    from .waitlist import waitlist_serve  # waitlist builds on this module
-
     with transaction.atomic():
         Session.objects.filter(pk=session_id, seats_taken__gte=seats).update(seats_taken=F("seats_taken") - seats)
         catalog_changed(session_id=session_id, seats=-seats)
-        waitlist_serve(session_id=session_id)
+        _serve_free_seats(session_id)
 
 
 def check_transition(*, booking: Booking, to: str) -> None:
@@ -88,9 +107,7 @@ def transition(*, booking: Booking, to: str, **fields: Any) -> Booking:
         release_seats(session_id=booking.session_id, seats=booking.seats)
     elif before == BookingState.WAITLISTED and to != BookingState.OFFERED:
         # The head of the line may have left: the next one may fit in the free seats.
-        from .waitlist import waitlist_serve
-
-        waitlist_serve(session_id=booking.session_id)
+        _serve_free_seats(booking.session_id)
     return booking
 
 
@@ -107,11 +124,22 @@ def _check_request(request: HoldRequest, session: Session | None, now: datetime)
         raise field_error("seats", _("Book at least one seat."), "too_few")
     if request.seats > MAX_SEATS_PER_BOOKING:
         raise field_error(
-            "seats", _("You can book at most %(max)d seats at once.") % {"max": MAX_SEATS_PER_BOOKING}, "too_many"
+            "seats",
+            ngettext(
+                "You can book at most %(max)d seat at once.",
+                "You can book at most %(max)d seats at once.",
+                MAX_SEATS_PER_BOOKING,
+            )
+            % {"max": MAX_SEATS_PER_BOOKING},
+            "too_many",
         )
     if request.seats > 1:
         names = [name.strip() for name in request.attendees]
-        if len(names) != request.seats or not all(names) or any(len(name) > 100 for name in names):
+        if (
+            len(names) != request.seats
+            or not all(names)
+            or any(len(name) > 100 or "\x00" in name for name in names)  # the middleware stops NULs; not only it
+        ):
             raise field_error("attendees", _("Give the name of each person attending."), "attendees")
     if not request.request_key or len(request.request_key) > 64:
         raise ValidationError(_("This form has expired; reload the page and try again."), code="no_key")
@@ -189,7 +217,10 @@ def booking_hold(
                 if _has_waitlist(session.pk):
                     raise _waitlist_first()
                 left = Session.objects.values_list("capacity", "seats_taken").get(pk=session.pk)
-                message = _("Only %(left)d seats are left.") % {"left": max(left[0] - left[1], 0)}
+                seats_left = max(left[0] - left[1], 0)
+                message = ngettext("Only %(left)d seat is left.", "Only %(left)d seats are left.", seats_left) % {
+                    "left": seats_left
+                }
                 raise field_error("seats", message, "full")
             # Checked after take_seats: its UPDATE row-locks the session (PostgreSQL),
             # so a waitlist join that committed before us is seen here.

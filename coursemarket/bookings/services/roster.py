@@ -13,16 +13,18 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coursemarket.audit.services import audit_record
 from coursemarket.catalog.models import Session, SessionStatus
-from coursemarket.reviews.notifications import review_request_notify
+from coursemarket.core.times import when_text
+from coursemarket.payments.services import bank_transfer_confirm
 from coursemarket.schools.models import School
 from coursemarket.schools.permissions import Perm
 from coursemarket.schools.selectors import user_can
 
+from ..booking_events import booking_followers
 from ..models import Booking, BookingState
 from .holds import transition
 
@@ -82,13 +84,13 @@ def session_complete(*, actor: Any, session: Session, now: datetime | None = Non
         if now < end:
             raise ValidationError(
                 _("The session can be marked completed once its last meeting has ended (%(end)s).")
-                % {"end": formats.date_format(timezone.localtime(end), "DATETIME_FORMAT")},
+                % {"end": when_text(end, session.timezone)},
                 code="not_ended",
             )
         completed = 0
         for booking in Booking.objects.filter(session=session, state=BookingState.CONFIRMED).order_by("pk"):
             transition(booking=booking, to=BookingState.COMPLETED, completed_at=now)
-            review_request_notify(booking)
+            booking_followers.completed(booking)  # reviews asks the student for a review
             completed += 1
         if session.status != SessionStatus.COMPLETED:
             Session.objects.filter(pk=session.pk).update(status=SessionStatus.COMPLETED)
@@ -104,9 +106,8 @@ def session_complete(*, actor: Any, session: Session, now: datetime | None = Non
 
 def booking_bank_transfer_confirm(*, actor: Any, booking: Booking) -> Booking:
     """The school got the student's bank transfer: the payment succeeds and the
-    booking is confirmed (payments.services does both and re-checks permission)."""
-    from coursemarket.payments.services import bank_transfer_confirm
-
+    booking is confirmed (payments records the payment and calls back
+    booking_payment_succeeded, in one transaction)."""
     booking = Booking.objects.select_related("session__school").get(pk=booking.pk)
     _require(actor, booking.session.school)
     if booking.state != BookingState.PENDING_PAYMENT:
@@ -115,6 +116,6 @@ def booking_bank_transfer_confirm(*, actor: Any, booking: Booking) -> Booking:
             % {"state": booking.get_state_display()},
             code="not_pending",
         )
-    bank_transfer_confirm(actor=actor, booking=booking)
+    bank_transfer_confirm(actor=actor, payable=booking)
     booking.refresh_from_db()
     return booking

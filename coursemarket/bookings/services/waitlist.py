@@ -27,6 +27,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from coursemarket.audit.services import audit_record
 from coursemarket.catalog.models import Session, SessionStatus
@@ -79,7 +80,11 @@ def waitlist_join(*, student: Any, request: HoldRequest, now: datetime | None = 
     session = Session.objects.select_related("course").filter(pk=request.session_id).first()
     session = _check_request(request, session, now)
     if request.seats > session.capacity:
-        message = _("This session has %(capacity)d seats in all.") % {"capacity": session.capacity}
+        message = ngettext(
+            "This session has %(capacity)d seat in all.",
+            "This session has %(capacity)d seats in all.",
+            session.capacity,
+        ) % {"capacity": session.capacity}
         raise field_error("seats", message, "too_many")
     price = session.price
     if price is None:

@@ -38,7 +38,7 @@ def pay_by_transfer(booking: Booking) -> Booking:
 def confirmed_by_transfer(student: Any, session: Session, *, staff_user: Any, seats: int = 1) -> Booking:
     """A booking paid by bank transfer and confirmed by the school."""
     booking = pay_by_transfer(hold(student, session, seats))
-    bank_transfer_confirm(actor=staff_user, booking=booking)
+    bank_transfer_confirm(actor=staff_user, payable=booking)
     booking.refresh_from_db()
     return booking
 

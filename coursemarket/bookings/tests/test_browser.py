@@ -16,6 +16,7 @@ from coursemarket.catalog.tests.factories import CourseFactory, make_session, st
 from coursemarket.core.testing import browser_sign_in
 from coursemarket.notifications.delivery import deliver_due
 from coursemarket.payments.models import Payment, PaymentState
+from coursemarket.payments.refunds import refunds_send_due
 from coursemarket.schools.models import Role
 
 from .after_purchase import confirmed_by_transfer
@@ -107,10 +108,14 @@ def test_book_two_seats_by_card_see_it_everywhere_then_cancel_for_half_back(page
     page.wait_for_url(re.compile(r"tab=cancelled"))  # the cancellation was answered
     booking.refresh_from_db()
     assert booking.state == BookingState.REFUNDED and booking.refunded_amount == Decimal("90.00")
+    card = page.locator(".booking-card", has_text=booking.reference)
+    assert "Refund pending" in card.inner_text() and "90.00" in card.inner_text()  # the worker sends it
+    assert refunds_send_due() == 1
     payment.refresh_from_db()
     assert payment.state == PaymentState.PARTIALLY_REFUNDED and payment.refunded_amount == Decimal("90.00")
     page.goto(page.base_url + "/en/account/bookings/?tab=cancelled")
-    assert booking.reference in page.content() and "90.00" in page.content()
+    card = page.locator(".booking-card", has_text=booking.reference)
+    assert "Refund pending" not in card.inner_text() and "Refunded" in card.inner_text()
     assert not page.js_errors
 
 

@@ -51,7 +51,7 @@ def test_the_course_page_offers_a_booking_form_with_a_fresh_key_per_session():
     make_session(course, capacity=4)
     make_session(course, capacity=2, days=20)
     page = login(UserFactory()).get(reverse("catalog:course_detail", args=[course.slug])).content.decode()
-    assert page.count('name="request_key"') == 2 and page.count("js/booking.js") == 1
+    assert page.count('name="request_key"') == 2 and page.count("bookings/book-form.js") == 1
     assert 'name="attendee"' in page
 
 

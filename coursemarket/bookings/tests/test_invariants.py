@@ -47,7 +47,7 @@ from coursemarket.bookings.services.waitlist import (
 )
 from coursemarket.catalog.models import Session
 from coursemarket.catalog.tests.factories import CourseFactory, make_session
-from coursemarket.payments.models import Payment, ProviderName
+from coursemarket.payments.models import ProviderName
 from coursemarket.payments.services import bank_transfer_confirm, bank_transfers_expire_due
 from coursemarket.schools.tests.factories import LocationFactory, SchoolFactory, staff
 
@@ -137,14 +137,14 @@ class BookingMachine(RuleBasedStateMachine):
     @rule(index=pick)
     def school_confirms_transfer(self, index: int) -> None:
         booking = self._one(index, BookingState.PENDING_PAYMENT)
-        bank_transfer_confirm(actor=self.owner, booking=booking)
+        bank_transfer_confirm(actor=self.owner, payable=booking)
         assert Booking.objects.get(pk=booking.pk).state == BookingState.CONFIRMED
 
     @precondition(lambda self: self._has(BookingState.PENDING_PAYMENT))
     @rule(index=pick)
     def transfer_deadline_passes(self, index: int) -> None:
         booking = self._one(index, BookingState.PENDING_PAYMENT)
-        Payment.objects.filter(booking=booking).update(bank_transfer_deadline=timezone.now() - PAST)
+        booking.payments.update(bank_transfer_deadline=timezone.now() - PAST)
         assert bank_transfers_expire_due() == 1
         assert Booking.objects.get(pk=booking.pk).state == BookingState.EXPIRED
 

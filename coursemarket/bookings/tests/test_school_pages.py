@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -181,6 +182,39 @@ def test_roster_page_shows_people_payments_and_actions(client, world):
     )
 
 
+def test_cancelling_the_session_sits_apart_and_asks_for_a_reason(client, world):
+    """Not beside "Export CSV": in its own section after the roster, leading to
+    a page that asks for a reason before anything changes."""
+    client.force_login(world.w.owner)
+    slug, session = world.w.school.slug, world.w.session
+    html = client.get(reverse("bookings:roster", kwargs={"slug": slug, "session_id": session.pk})).content.decode()
+    cancel_url = reverse("catalog:dashboard_session_cancel", args=[slug, world.w.course.pk, session.pk])
+    title_row = re.search(r'<div class="dash-title-row">.*?</div>\s*</div>', html, re.S).group(0)
+    assert "Export CSV" in title_row and cancel_url not in title_row
+    zone = re.search(r'<section class="danger-zone".*?</section>', html, re.S).group(0)
+    assert cancel_url in zone and "refunded in full" in zone
+    assert html.index("roster-table") < html.index('class="danger-zone"')
+
+    roster_url = reverse("bookings:roster", kwargs={"slug": slug, "session_id": session.pk})
+    assert f"{cancel_url}?next={roster_url}" in zone.replace("%2F", "/")
+    # "Keep it" and the redirect after cancelling go back to the roster the
+    # cancel was started from; another site never.
+    page = client.get(cancel_url, {"next": roster_url}).content.decode()
+    assert f'href="{roster_url}">Keep it</a>' in page
+    evil = client.get(cancel_url, {"next": "https://evil.example/"}).content.decode()
+    keep = re.search(r'<a [^>]*href="([^"]*)"[^>]*>Keep it</a>', evil).group(1)
+    assert keep == reverse("catalog:dashboard_course_edit", args=[slug, world.w.course.pk])
+    assert 'name="next" value="https' not in evil
+
+    before = state()
+    response = client.post(cancel_url, {"reason": "", "next": roster_url})
+    assert response.status_code == 400 and "This field is required." in response.content.decode()
+    assert state() == before
+    response = client.post(cancel_url, {"reason": "The teacher is ill.", "next": roster_url})
+    assert response.status_code == 302 and response.url == roster_url
+    assert Session.objects.get(pk=session.pk).status == "cancelled"
+
+
 def test_roster_page_query_count_is_constant(client, world):
     client.force_login(world.w.owner)
     url = reverse("bookings:roster", kwargs={"slug": world.w.school.slug, "session_id": world.w.session.pk})
@@ -226,7 +260,13 @@ def test_attendance_and_completion_through_the_pages(client, world):
     assert Booking.objects.get(pk=booking.pk).attended_at is not None
     roster = client.get(reverse("bookings:roster", kwargs={"slug": slug, "session_id": world.past_session.pk}))
     assert "Present" in roster.content.decode() and "Mark completed" in roster.content.decode()
-    client.post(reverse("bookings:session_complete", kwargs={"slug": slug, "session_id": world.past_session.pk}))
+    complete_url = reverse("bookings:session_complete", kwargs={"slug": slug, "session_id": world.past_session.pk})
+    # The roster's button asks first: the GET page says what will happen and changes nothing.
+    before = state()
+    confirm = client.get(complete_url).content.decode()
+    assert "Mark this session completed?" in confirm and "asked for a review" in confirm
+    assert state() == before
+    client.post(complete_url)
     assert Booking.objects.get(pk=booking.pk).state == BookingState.COMPLETED
     # The upcoming session cannot be completed: an error message, nothing changes.
     response = client.post(

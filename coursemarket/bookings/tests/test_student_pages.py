@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from coursemarket.accounts.tests.factories import UserFactory
 from coursemarket.bookings.models import Booking, BookingState
@@ -16,6 +18,7 @@ from coursemarket.bookings.services.roster import session_complete
 from coursemarket.catalog.models import Session
 from coursemarket.catalog.tests.factories import CourseFactory, make_session, staff
 from coursemarket.core.testing import assert_queries
+from coursemarket.core.times import when_html
 from coursemarket.payments.models import Refund
 
 from .after_purchase import confirmed_by_transfer, hold, pay_by_transfer, school_world
@@ -62,17 +65,16 @@ def test_my_bookings_tabs_sort_bookings_by_where_they_are(client):
     assert reverse("bookings:cancel", args=[cancelled.reference]) not in html
 
 
-def test_my_bookings_shows_times_in_the_viewers_zone(client):
+def test_my_bookings_shows_the_session_time_named_and_the_viewers_beside_it(client):
     w = school_world()
     booking = confirmed_by_transfer(w.student, w.session, staff_user=w.owner)
     w.student.timezone = "Asia/Tokyo"
     w.student.save()
     client.force_login(w.student)
     html = page(client)
-    from zoneinfo import ZoneInfo
-
-    local = booking.session.starts_at.astimezone(ZoneInfo("Asia/Tokyo"))
-    assert f"{local:%H:%M}" in html and "Asia/Tokyo" in html
+    with timezone.override(ZoneInfo("Asia/Tokyo")):
+        assert when_html(booking.session.starts_at, "Europe/Madrid") in html
+    assert "Tokyo time (JST)" in html and "Madrid time (CE" in html
 
 
 def test_my_bookings_runs_a_constant_number_of_queries(client):

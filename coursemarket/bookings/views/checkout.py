@@ -25,12 +25,12 @@ from coursemarket.catalog.models import CourseStatus, Session
 from coursemarket.catalog.selectors import course_text
 from coursemarket.payments.messages import failure_text
 from coursemarket.payments.models import Payment, PaymentState, ProviderName
-from coursemarket.payments.selectors import booking_bank_transfer, student_payment
-from coursemarket.payments.services import bank_transfer_deadline, payment_sync
-from coursemarket.payments.tasks import bank_account
+from coursemarket.payments.providers import bank_account, provider_for
+from coursemarket.payments.selectors import bank_transfer_payment, payable_payment
+from coursemarket.payments.services import payment_sync
 
 from .. import selectors
-from ..models import Booking, BookingState
+from ..models import Booking, BookingState, bank_transfer_deadline
 from ..services.checkout import booking_pay, booking_price_breakdown, cancellation_terms
 from ..services.holds import MAX_SEATS_PER_BOOKING, HoldRequest, booking_hold, expire_booking, hold_minutes
 
@@ -125,7 +125,7 @@ def _providers(booking: Booking) -> list[tuple[str, str]]:
     if booking.total == 0:
         return [(ProviderName.FREE, _("Free — no payment needed"))]
     choices = [(ProviderName.STRIPE.value, _("Card"))]
-    if bank_transfer_deadline(booking=booking) is not None:
+    if bank_transfer_deadline(session=booking.session) is not None:
         choices.append((ProviderName.BANK_TRANSFER.value, _("Bank transfer")))
     return choices
 
@@ -238,8 +238,9 @@ def _return_url(booking: Booking, payment: Payment) -> str:
 
 
 def _payment_response(request: HttpRequest, booking: Booking, payment: Payment, as_json: bool) -> HttpResponse:
-    if Payment.booking.is_cached(payment) and payment.booking is not booking:
-        booking.state = payment.booking.state  # as the payment's verdict left it, in the same transaction
+    verdict = payment._meta.get_field("payable")
+    if verdict.is_cached(payment) and isinstance(payment.payable, Booking) and payment.payable is not booking:
+        booking.state = payment.payable.state  # as the payment's verdict left it, in the same transaction
     else:
         booking.refresh_from_db(fields=["state"])
     target = _after_payment_url(booking, payment)
@@ -251,8 +252,6 @@ def _payment_response(request: HttpRequest, booking: Booking, payment: Payment, 
             return JsonResponse({"error": message, "pay_key": new_key()}, status=402)
         return _render_checkout(request, _for_page(request, booking), errors=[message], status=402)
     if payment.state == PaymentState.REQUIRES_ACTION and as_json:
-        from coursemarket.payments.providers import provider_for
-
         status = provider_for(payment.provider).fetch(payment=payment)
         return JsonResponse(
             {
@@ -275,7 +274,7 @@ def payment_return(request: HttpRequest, reference: str) -> HttpResponse:
     """Where the browser lands after the card step (3-D Secure included): ask
     the provider, then show the outcome."""
     booking = selectors.student_booking(student=request.user, reference=reference)
-    payment = student_payment(booking=booking, payment_id=_int(request.GET.get("payment"), default=0))
+    payment = payable_payment(payable=booking, payment_id=_int(request.GET.get("payment"), default=0))
     if payment is None:
         raise Http404
     if payment.state in (PaymentState.CREATED, PaymentState.REQUIRES_ACTION):
@@ -316,7 +315,7 @@ def confirmation(request: HttpRequest, reference: str) -> HttpResponse:
 @require_GET
 def bank_transfer(request: HttpRequest, reference: str) -> HttpResponse:
     booking = selectors.student_booking(student=request.user, reference=reference)
-    payment = booking_bank_transfer(booking=booking)
+    payment = bank_transfer_payment(payable=booking)
     if payment is None:
         raise Http404
     if booking.state in (BookingState.CONFIRMED, BookingState.COMPLETED):

@@ -17,12 +17,12 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from coursemarket.schools.permissions import Perm
 from coursemarket.schools.selectors import SchoolAccess
-from coursemarket.schools.views._base import attach_errors, render_dashboard, staff_view
+from coursemarket.schools.views.staff import attach_errors, render_dashboard, staff_view
 
 from .. import selectors
 from ..models import BookingState
@@ -170,16 +170,40 @@ def attendance(request: HttpRequest, access: SchoolAccess, booking_id: int) -> H
     return redirect(_roster_url(access, booking.session_id) + f"#booking-{booking.pk}")
 
 
-@require_POST
 @staff_view(Perm.MANAGE_BOOKINGS)
 def complete(request: HttpRequest, access: SchoolAccess, session_id: int) -> HttpResponse:
+    """GET asks first (completing asks every student for a review and cannot
+    be undone); POST completes."""
     session = selectors.school_session(school=access.school, session_id=session_id)
+    if request.method != "POST":
+        data = selectors.session_roster(session=session)
+        confirmed = [b for b in data.seated if b.state == BookingState.CONFIRMED]
+        return render_dashboard(
+            request,
+            access,
+            "bookings/dashboard/session_complete.html",
+            {
+                "session": session,
+                "course": session.course,
+                "confirmed": len(confirmed),
+                "not_marked_present": sum(1 for b in confirmed if not b.attended_at),
+            },
+            section="bookings",
+        )
     try:
         count = session_complete(actor=request.user, session=session)
     except ValidationError as exc:
         _show_errors(request, exc)
     else:
-        messages.success(request, _("The session is marked completed (%(count)d bookings).") % {"count": count})
+        messages.success(
+            request,
+            ngettext(
+                "The session is marked completed (%(count)d booking).",
+                "The session is marked completed (%(count)d bookings).",
+                count,
+            )
+            % {"count": count},
+        )
     return redirect(_roster_url(access, session.pk))
 
 

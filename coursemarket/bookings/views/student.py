@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from coursemarket.catalog.policies import describe
+from coursemarket.core.money import format_money
 
 from .. import selectors
 from ..models import Booking, BookingState
@@ -89,8 +90,6 @@ def cancel(request: HttpRequest, reference: str) -> HttpResponse:
             error = " ".join(exc.messages)
         else:
             if booking.refunded_amount:
-                from coursemarket.core.money import format_money
-
                 messages.success(
                     request,
                     _("Booking %(reference)s is cancelled. %(amount)s is on its way back to you.")

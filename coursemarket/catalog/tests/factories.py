@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from coursemarket.accounts.tests.factories import UserFactory
 from coursemarket.catalog.models import Category, Course, CourseStatus, Meeting, Session
+from coursemarket.catalog.search.index import reindex_courses
 from coursemarket.schools.models import Instructor, Location, Membership, Role, Room, School
 
 
@@ -77,6 +78,7 @@ def category(slug: str = "spanish") -> Category:
 class CourseFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Course
+        skip_postgeneration_save = True
 
     school = factory.SubFactory(SchoolFactory)
     slug = factory.Sequence(lambda n: f"course-{n}")
@@ -89,6 +91,13 @@ class CourseFactory(factory.django.DjangoModelFactory):
     currency = "EUR"
     status = CourseStatus.PUBLISHED
     published_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def search_index(self: Course, create: bool, extracted: object, **kwargs: object) -> None:
+        """Indexed for the text search as the services index it (a factory
+        writes the row itself); `search_index=False` leaves it out."""
+        if create and extracted is not False:
+            reindex_courses([self.pk])
 
 
 def make_session(

@@ -43,6 +43,10 @@ def test_owner_publishes_a_translated_course_and_a_visitor_finds_it_in_spanish(p
     page.get_by_label("Description").fill("Four evenings at the wheel.\n\n* Centring\n* Pulling walls")
     page.get_by_label("Category").select_option(label="Pottery")
     page.get_by_label("Price per seat").fill("140")
+    # Taught in the school's language (not the first language alphabetically); no made-up length.
+    expect(page.get_by_label("Taught in")).to_have_value("en")
+    expect(page.get_by_label("Total hours")).to_have_value("")
+    page.get_by_label("Total hours").fill("1")
     page.get_by_role("button", name="Save draft").click()
     assert "Course saved as a draft" in page.content()
     course = Course.objects.get(title="Wheel throwing for beginners")
@@ -67,18 +71,27 @@ def test_owner_publishes_a_translated_course_and_a_visitor_finds_it_in_spanish(p
     assert "The course is published" in page.content()
     course.refresh_from_db()
     assert course.status == CourseStatus.PUBLISHED
+    page.goto(page.base_url + f"/en/courses/{course.slug}/")
+    expect(page.get_by_text("1 hour in total")).to_be_visible()
 
     visitor = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, locale="es")
     visitor.set_default_timeout(10_000)
     tab = visitor.new_page()
     tab.goto(page.base_url + "/es/courses/")
+    tab.get_by_test_id("filters-button").click()  # on a phone the filters are in a sheet
     with tab.expect_response(lambda r: "category=pottery" in r.url):
         tab.locator("#id_category").select_option("pottery")  # htmx refreshes the results
     tab.wait_for_load_state("networkidle")
     tab.locator("#id_city").fill(room.location.city)
     with tab.expect_response(lambda r: "city=" in r.url):
         tab.locator("#id_city").press("Enter")
+    # Typing in the city field also schedules htmx's own (debounced) refresh;
+    # let it land, or it swaps the results under the click below.
+    tab.wait_for_load_state("networkidle")
+    tab.wait_for_timeout(600)
+    tab.wait_for_load_state("networkidle")
     assert "category=pottery" in tab.url and "city=" in tab.url  # the filters live in the address
+    tab.get_by_test_id("filters-done").click()
     card = tab.get_by_role("link", name="Torno para principiantes")
     card.click()
     # The click starts a navigation; wait for the course page itself (a bare

@@ -137,7 +137,10 @@ def test_a_time_skipped_by_daylight_saving_is_refused():
     )
     with pytest.raises(ValidationError) as error:
         services.session_create(actor=staff(school), course=course, data=data)
-    assert "does not exist in Europe/Madrid" in str(error.value)
+    assert error.value.message_dict["meetings"] == [
+        "Sun, Mar 30, 2031, 2:30\u202fAM does not exist in Madrid time (CEST): "
+        "the clocks skip it for daylight saving time."
+    ]
     assert not Session.objects.exists()
 
 

@@ -1,8 +1,6 @@
 import pytest
-from django.utils import translation
 
-from coursemarket.catalog.demo import seed
-from coursemarket.catalog.models import Category, Skill
+from coursemarket.catalog.models import Skill
 from coursemarket.catalog.services import skills_from_tags
 from coursemarket.catalog.taxonomy import normalise_skill
 
@@ -26,16 +24,3 @@ def test_tags_with_different_spellings_share_a_skill():
     skills = skills_from_tags(tags=["Python", "python3", "py", "Data cleaning", "data  cleaning"])
     assert sorted(s.slug for s in skills) == ["data-cleaning", "python"]
     assert Skill.objects.count() == 2
-
-
-@pytest.mark.django_db
-def test_category_tree_is_seeded_once_with_every_language():
-    seed()
-    count = Category.objects.count()
-    seed()
-    assert Category.objects.count() == count > 30
-    spanish = Category.objects.get(slug="spanish")
-    assert spanish.parent.slug == "languages"
-    for language, name in {"en": "Spanish", "es": "Español", "ar": "الإسبانية"}.items():
-        with translation.override(language):
-            assert str(Category.objects.get(slug="spanish")) == name

@@ -11,13 +11,17 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from coursemarket.core.checks import worker_configuration
+from coursemarket.core.management.commands import worker as worker_command
 from coursemarket.core.models import PeriodicRun, WorkerHeartbeat
 from coursemarket.core.tests.tasks_for_tests import touch_file
-from coursemarket.core.worker import enqueue_due_jobs, requeue_orphaned_tasks
+from coursemarket.core.worker import Housekeeper, enqueue_due_jobs, periodic_jobs, requeue_orphaned_tasks
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -30,6 +34,75 @@ def test_periodic_job_is_claimed_once_per_interval(db):
     assert DBTaskResult.objects.filter(task_path__endswith="prune_finished_tasks").count() == 1
     PeriodicRun.objects.filter(name="core.prune_finished_tasks").update(next_run_at=timezone.now())
     assert enqueue_due_jobs() == ["core.prune_finished_tasks"]
+
+
+def table_with_a_bad_interval():
+    return [("tests.touch", touch_file, 60)]
+
+
+def table_listing_a_job_twice():
+    return [("tests.touch", touch_file, timedelta(minutes=1))] * 2
+
+
+def table_of_one_job():
+    return [("tests.touch", touch_file, timedelta(minutes=1))]
+
+
+def test_the_table_comes_from_settings(db, settings):
+    settings.PERIODIC_JOBS = f"{__name__}.table_of_one_job"
+    assert [name for name, _task, _every in periodic_jobs()] == ["tests.touch"]
+    assert enqueue_due_jobs() == ["tests.touch"]
+    assert worker_configuration() == []
+
+
+@pytest.mark.parametrize(
+    ("path", "problem"),
+    [
+        ("coursemarket.config.schedule.no_such_table", "cannot import"),
+        ("no_such_module.periodic_jobs", "cannot import"),
+        ("", "cannot import"),
+        (f"{__name__}.EVENTS", "is not a function"),
+        (f"{__name__}.table_with_a_bad_interval", "positive timedelta"),
+        (f"{__name__}.table_listing_a_job_twice", "twice"),
+    ],
+)
+def test_a_broken_periodic_job_table_stops_the_worker_and_fails_the_check(settings, path, problem):
+    settings.PERIODIC_JOBS = path
+    with pytest.raises(ImproperlyConfigured, match=problem):
+        call_command("worker")
+    assert [error.id for error in worker_configuration()] == ["core.E001"]
+
+
+@pytest.mark.parametrize("path", ["coursemarket.notifications.delivery.NoSuchSender", "django.utils.timezone.now"])
+def test_a_broken_worker_thread_stops_the_worker_and_fails_the_check(settings, path):
+    settings.WORKER_THREADS = [path]
+    with pytest.raises(ImproperlyConfigured, match="WORKER_THREADS"):
+        call_command("worker")
+    assert [error.id for error in worker_configuration()] == ["core.E002"]
+
+
+EVENTS: list[tuple[str, str]] = []
+
+
+class RecordingThread:
+    def __init__(self, worker_id: str) -> None:
+        self.worker_id = worker_id
+
+    def start(self) -> None:
+        EVENTS.append(("start", self.worker_id))
+
+    def stop(self) -> None:
+        EVENTS.append(("stop", self.worker_id))
+
+
+def test_the_worker_runs_the_configured_threads_around_the_task_loop(db, settings, monkeypatch):
+    settings.WORKER_THREADS = [f"{__name__}.RecordingThread"]
+    EVENTS.clear()
+    monkeypatch.setattr(Housekeeper, "run", lambda self: None)
+    monkeypatch.setattr(worker_command, "call_command", lambda name, **options: EVENTS.append(("loop", name)))
+    call_command("worker")
+    worker_id = EVENTS[0][1]
+    assert [("start", worker_id), ("loop", "db_worker"), ("stop", worker_id)] == EVENTS
 
 
 def test_orphaned_running_task_is_requeued_but_a_live_workers_is_not(db):
@@ -103,3 +176,15 @@ def test_task_survives_a_killed_worker(transactional_db, tmp_path, settings):
         for key in env_settings:
             os.environ.pop(key, None)
     assert marker.read_text().count("done") == 1
+
+
+def test_a_running_workers_own_task_stays_with_it_unless_it_is_starting(db):
+    """The housekeeper runs beside the task its worker is running: it must not
+    put that task back for the other workers (it ran twice under load); a
+    worker starting under an id that has tasks left RUNNING takes them back."""
+    mine = touch_file.enqueue("/tmp/z")
+    DBTaskResult.objects.filter(id=mine.id).update(status="RUNNING", worker_ids=["me"])
+    assert requeue_orphaned_tasks(current_worker_id="me") == 0
+    assert DBTaskResult.objects.get(id=mine.id).status == "RUNNING"
+    assert requeue_orphaned_tasks(current_worker_id="me", starting=True) == 1
+    assert DBTaskResult.objects.get(id=mine.id).status == "READY"

@@ -4,8 +4,16 @@ dynamic class loading, so the type checker sees each one)."""
 from __future__ import annotations
 
 from ..models import ProviderName
-from .base import PaymentProvider, ProviderError, ProviderStatus, RefundResult
-from .offline import BankTransferProvider, FreeProvider
+from .base import (
+    PaymentProvider,
+    ProviderCallInTransactionError,
+    ProviderError,
+    ProviderStatus,
+    RefundResult,
+    WebhookNotice,
+    WebhookRejectedError,
+)
+from .offline import BankAccount, BankTransferProvider, FreeProvider
 from .stripe import StripeProvider
 
 PROVIDERS: dict[str, PaymentProvider] = {
@@ -22,4 +30,21 @@ def provider_for(name: str) -> PaymentProvider:
         raise ProviderError(f"unknown payment provider {name!r}") from None
 
 
-__all__ = ["PROVIDERS", "PaymentProvider", "ProviderError", "ProviderStatus", "RefundResult", "provider_for"]
+def bank_account() -> BankAccount:
+    """The account payers transfer to (the bank-transfer provider's)."""
+    return BankTransferProvider.account()
+
+
+__all__ = [
+    "PROVIDERS",
+    "BankAccount",
+    "PaymentProvider",
+    "ProviderCallInTransactionError",
+    "ProviderError",
+    "ProviderStatus",
+    "RefundResult",
+    "WebhookNotice",
+    "WebhookRejectedError",
+    "bank_account",
+    "provider_for",
+]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, ClassVar
+
+from django.conf import settings
 
 from ..models import PaymentState, ProviderName, RefundState
 from .base import PaymentProvider, ProviderError, ProviderStatus, RefundResult
@@ -29,11 +32,28 @@ class FreeProvider(PaymentProvider):
         return RefundResult(state=RefundState.SUCCEEDED)
 
 
+@dataclass(frozen=True)
+class BankAccount:
+    """Where payers transfer the money to (BANK_TRANSFER_* settings)."""
+
+    holder: str
+    iban: str
+    bic: str
+
+
 class BankTransferProvider(PaymentProvider):
-    """The student transfers the money; the school confirms receipt by hand
+    """The payer transfers the money; the school confirms receipt by hand
     (payments.services.bank_transfer_confirm) and pays refunds back by hand."""
 
     name: ClassVar[str] = ProviderName.BANK_TRANSFER
+
+    @staticmethod
+    def account() -> BankAccount:
+        return BankAccount(
+            holder=settings.BANK_TRANSFER_ACCOUNT_HOLDER,
+            iban=settings.BANK_TRANSFER_IBAN,
+            bic=settings.BANK_TRANSFER_BIC,
+        )
 
     def start(self, *, payment: Payment) -> ProviderStatus:
         return ProviderStatus(state=PaymentState.CREATED)

@@ -1,11 +1,16 @@
 """Card payments through Stripe PaymentIntents (the `stripe` SDK). In
 development and tests the API base points at localstripe on loopback; real
-keys in the environment switch to real Stripe (see settings.STRIPE_*)."""
+keys in the environment switch to real Stripe (see settings.STRIPE_*).
+
+Everything that knows Stripe lives here: the API calls, the reading of a
+PaymentIntent, and the webhook's signature and event format."""
 
 from __future__ import annotations
 
 import functools
+import json
 import logging
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -14,7 +19,7 @@ from babel.numbers import get_currency_precision
 from django.conf import settings
 
 from ..models import PaymentState, ProviderName, RefundState
-from .base import PaymentProvider, ProviderError, ProviderStatus, RefundResult
+from .base import PaymentProvider, ProviderError, ProviderStatus, RefundResult, WebhookNotice, WebhookRejectedError
 
 if TYPE_CHECKING:
     from ..models import Payment
@@ -24,6 +29,9 @@ log = logging.getLogger(__name__)
 # Payment methods the browser may hand us: a PaymentMethod (real Stripe.js) or
 # the card of a token (localstripe's stand-in Stripe.js only makes tokens).
 PAYMENT_METHOD_PREFIXES = ("pm_", "card_")
+# Stripe's ids are short; anything longer in a webhook is not Stripe's.
+MAX_ID_LENGTH = 255
+MAX_TYPE_LENGTH = 100
 
 
 def minor_units(amount: Decimal, currency: str) -> int:
@@ -70,9 +78,16 @@ def status_of(intent: Any) -> ProviderStatus:
     return ProviderStatus(state=PaymentState.CREATED, reference=reference)
 
 
+def _text(value: Any, limit: int) -> str:
+    if not isinstance(value, str) or not value or len(value) > limit or "\x00" in value:
+        raise WebhookRejectedError("not a Stripe event")
+    return value
+
+
 class StripeProvider(PaymentProvider):
     name: ClassVar[str] = ProviderName.STRIPE
     interactive: ClassVar[bool] = True
+    external: ClassVar[bool] = True
 
     def prepare(self, *, payment: Payment, payment_method: str = "") -> str:
         if not payment_method.startswith(PAYMENT_METHOD_PREFIXES):
@@ -85,7 +100,12 @@ class StripeProvider(PaymentProvider):
                     "payment_method": payment_method,
                     # Cards only, confirmed by us: no redirect-based methods.
                     "payment_method_types": ["card"],  # type: ignore[typeddict-unknown-key]
-                    "metadata": {"payment": str(payment.pk), "booking": payment.booking.reference},
+                    # (localstripe refuses `description`: the line travels as metadata.)
+                    "metadata": {
+                        "payment": str(payment.pk),
+                        "reference": payment.reference,
+                        "description": payment.description[:200],
+                    },
                 },
                 # Honoured by real Stripe (localstripe ignores it; our own
                 # Payment.idempotency_key is what prevents a second intent).
@@ -139,6 +159,13 @@ class StripeProvider(PaymentProvider):
 
     def refund(self, *, payment: Payment, amount: Decimal, key: str) -> RefundResult:
         try:
+            # A retry after a crash between Stripe's answer and our record:
+            # the refund made the first time is the answer (localstripe ignores
+            # Idempotency-Key, so look for it by our key in its metadata).
+            made = client().v1.refunds.list(params={"payment_intent": payment.provider_reference, "limit": 100})
+            for earlier in made.data:
+                if (earlier.to_dict().get("metadata") or {}).get("key") == key:
+                    return self._refund_result(earlier)
             refund = client().v1.refunds.create(
                 params={
                     "payment_intent": payment.provider_reference,
@@ -150,5 +177,36 @@ class StripeProvider(PaymentProvider):
         except stripe.StripeError as error:
             log.warning("stripe: refunding %s failed: %s", payment.provider_reference, error)
             raise ProviderError(str(error)) from error
+        return self._refund_result(refund)
+
+    @staticmethod
+    def _refund_result(refund: Any) -> RefundResult:
         state = RefundState.FAILED if refund.status in ("failed", "canceled") else RefundState.SUCCEEDED
         return RefundResult(state=state, reference=str(refund.id))
+
+    def parse_webhook(self, *, body: bytes, headers: Mapping[str, str]) -> WebhookNotice:
+        """Stripe signs the raw body (`Stripe-Signature`, STRIPE_WEBHOOK_SECRET).
+        A verified event must still look like one: a JSON object with a short
+        string id and type; `payment_intent.*` events carry the intent in
+        `data.object`. Anything else is refused (400), never half-applied."""
+        if not settings.STRIPE_WEBHOOK_SECRET:
+            raise WebhookRejectedError("STRIPE_WEBHOOK_SECRET is not set")
+        try:
+            stripe.Webhook.construct_event(body, headers.get("Stripe-Signature", ""), settings.STRIPE_WEBHOOK_SECRET)
+            event = json.loads(body)
+        except (ValueError, UnicodeDecodeError, stripe.SignatureVerificationError) as error:
+            raise WebhookRejectedError("bad payload or signature") from error
+        if not isinstance(event, dict):
+            raise WebhookRejectedError("not a Stripe event")
+        event_id = _text(event.get("id"), MAX_ID_LENGTH)
+        kind = _text(event.get("type"), MAX_TYPE_LENGTH)
+        data = event.get("data")
+        obj = data.get("object") if isinstance(data, dict) else None
+        if not isinstance(obj, dict):
+            raise WebhookRejectedError("an event without an object")
+        if not kind.startswith("payment_intent."):
+            return WebhookNotice(event_id=event_id, type=kind, payload=event)
+        reference = _text(obj.get("id"), MAX_ID_LENGTH)
+        if obj.get("object", "payment_intent") != "payment_intent" or not isinstance(obj.get("status"), str):
+            raise WebhookRejectedError("a payment_intent event without a payment intent")
+        return WebhookNotice(event_id=event_id, type=kind, reference=reference, status=status_of(obj), payload=event)

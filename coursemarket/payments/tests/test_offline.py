@@ -13,6 +13,7 @@ from coursemarket.audit.models import AuditEntry
 from coursemarket.bookings.models import Booking, BookingState
 from coursemarket.bookings.services.checkout import booking_pay
 from coursemarket.bookings.services.holds import HoldRequest, booking_hold
+from coursemarket.bookings.services.roster import booking_bank_transfer_confirm
 from coursemarket.catalog.models import Session
 from coursemarket.catalog.tests.factories import CourseFactory, make_session, staff
 from coursemarket.notifications.delivery import deliver_due
@@ -53,7 +54,7 @@ def test_a_free_booking_is_confirmed_with_a_zero_payment_and_emailed(
     assert payment.state == PaymentState.SUCCEEDED and payment.amount == 0
     assert booking.state == BookingState.CONFIRMED and taken(booking) == 2
     assert payment_sync(payment=payment).state == PaymentState.SUCCEEDED
-    assert payment_refund(booking=booking, amount=Decimal("0"), key="r", reason="", actor=None) is None
+    assert payment_refund(payable=booking, amount=Decimal("0"), key="r", reason="", actor=None) is None
     deliver_due()
     assert len(mail.outbox) == 1 and booking.reference in mail.outbox[0].subject
     assert mail.outbox[0].alternatives and mail.outbox[0].alternatives[0][1] == "text/html"
@@ -97,18 +98,17 @@ def test_bank_transfer_pends_with_a_deadline_and_the_school_confirms(
 
     outsider = staff(CourseFactory().school)
     with pytest.raises(PermissionDenied):
-        bank_transfer_confirm(actor=outsider, booking=booking)
+        booking_bank_transfer_confirm(actor=outsider, booking=booking)
     instructor = staff(booking.session.school, role=Role.INSTRUCTOR)
     with pytest.raises(PermissionDenied):
-        bank_transfer_confirm(actor=instructor, booking=booking)
+        booking_bank_transfer_confirm(actor=instructor, booking=booking)
     booking.refresh_from_db()
     assert booking.state == BookingState.PENDING_PAYMENT
 
     owner = staff(booking.session.school)
-    confirmed = bank_transfer_confirm(actor=owner, booking=booking)
-    booking.refresh_from_db()
-    assert confirmed.state == PaymentState.SUCCEEDED and booking.state == BookingState.CONFIRMED
-    assert bank_transfer_confirm(actor=owner, booking=booking).pk == payment.pk  # idempotent
+    confirmed = booking_bank_transfer_confirm(actor=owner, booking=booking)
+    assert confirmed.state == BookingState.CONFIRMED and booking.payments.get().state == PaymentState.SUCCEEDED
+    assert bank_transfer_confirm(actor=owner, payable=booking).pk == payment.pk  # idempotent
     assert AuditEntry.objects.filter(action="payment.succeeded", actor=owner).count() == 1
 
 
@@ -139,7 +139,7 @@ def test_a_transfer_confirmed_after_expiry_retakes_free_seats_or_is_paid_back():
         request=HoldRequest(session_id=booking.session_id, seats=2, attendees=["A", "B"], request_key="x"),
     )
     assert other.state == BookingState.HELD
-    bank_transfer_confirm(actor=staff(booking.session.school), booking=booking)
+    bank_transfer_confirm(actor=staff(booking.session.school), payable=booking)
     booking.refresh_from_db()
     payment.refresh_from_db()
     assert booking.state == BookingState.EXPIRED and taken(booking) == 2
@@ -151,18 +151,17 @@ def test_a_transfer_confirmed_after_expiry_retakes_free_seats_or_is_paid_back():
 def test_bank_transfer_refunds_are_manual_partial_and_idempotent():
     booking = held()
     booking_pay(student=booking.student, booking=booking, provider="bank_transfer", terms_accepted=True, key="b")
-    bank_transfer_confirm(actor=staff(booking.session.school), booking=booking)
-    first = payment_refund(booking=booking, amount=Decimal("120"), key="cancel-1", reason="policy", actor=None)
-    again = payment_refund(booking=booking, amount=Decimal("120"), key="cancel-1", reason="policy", actor=None)
+    bank_transfer_confirm(actor=staff(booking.session.school), payable=booking)
+    first = payment_refund(payable=booking, amount=Decimal("120"), key="cancel-1", reason="policy", actor=None)
+    again = payment_refund(payable=booking, amount=Decimal("120"), key="cancel-1", reason="policy", actor=None)
     assert first is not None and again is not None and first.pk == again.pk
+    # Nothing to call: settled at once as "the school pays it back by hand".
     assert first.state == RefundState.PENDING_MANUAL and first.amount == Decimal("120.00")
-    booking.refresh_from_db()
-    assert booking.refunded_amount == Decimal("120.00")
     assert Payment.objects.get().state == PaymentState.PARTIALLY_REFUNDED
-    rest = payment_refund(booking=booking, amount=Decimal("500"), key="cancel-2", reason="school", actor=None)
+    rest = payment_refund(payable=booking, amount=Decimal("500"), key="cancel-2", reason="school", actor=None)
     assert rest is not None and rest.amount == Decimal("120.00")  # capped at what is left
     assert Payment.objects.get().state == PaymentState.REFUNDED
-    assert payment_refund(booking=booking, amount=Decimal("1"), key="cancel-3", reason="", actor=None) is None
+    assert payment_refund(payable=booking, amount=Decimal("1"), key="cancel-3", reason="", actor=None) is None
 
 
 def test_bank_transfer_is_refused_when_the_session_starts_too_soon():

@@ -20,6 +20,7 @@ from coursemarket.catalog.models import Session
 from coursemarket.catalog.tests.factories import CourseFactory, make_session
 from coursemarket.payments.models import Payment, PaymentState, Refund, RefundState
 from coursemarket.payments.providers.stripe import client
+from coursemarket.payments.refunds import refunds_send_due
 from coursemarket.payments.services import payment_refund, payment_sync, payments_reconcile
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +79,7 @@ def test_a_card_payment_confirms_the_booking_for_the_amount_in_the_database(loca
     assert payment.state == PaymentState.SUCCEEDED and booking.state == BookingState.CONFIRMED
     pi = intent(payment)
     assert pi.status == "succeeded" and pi.amount == 16000 and pi.currency == "eur"
-    assert pi.metadata["booking"] == booking.reference
+    assert pi.metadata["reference"] == booking.reference
 
 
 def test_the_same_checkout_submitted_twice_is_one_payment_intent_and_one_charge(localstripe):
@@ -92,7 +93,7 @@ def test_the_same_checkout_submitted_twice_is_one_payment_intent_and_one_charge(
         pay(booking, key="other-tab")
     assert Payment.objects.count() == 1
     intents = client().v1.payment_intents.list(params={"limit": 100}).data
-    mine = [pi for pi in intents if pi.metadata.to_dict().get("booking") == booking.reference]
+    mine = [pi for pi in intents if pi.metadata.to_dict().get("reference") == booking.reference]
     assert len(mine) == 1 and mine[0].status == "succeeded" and mine[0].latest_charge
 
 
@@ -192,26 +193,54 @@ def test_success_after_the_hold_expired_without_room_is_refunded_in_full(localst
     payment = payment_sync(payment=payment)
     booking.refresh_from_db()
     assert booking.state == BookingState.EXPIRED and taken(booking) == 2
-    assert payment.state == PaymentState.REFUNDED
     refund = Refund.objects.get(payment=payment)
-    assert refund.amount == Decimal("160.00") and refund.state == RefundState.SUCCEEDED
+    # Asked for in the verdict's transaction; the worker sends it.
+    assert refund.amount == Decimal("160.00") and refund.state == RefundState.PENDING and not refund.of_price
+    assert payment.state == PaymentState.SUCCEEDED and payment.refundable == 0
+    assert refunds_send_due() == 1
+    refund.refresh_from_db()
+    payment.refresh_from_db()
+    assert refund.state == RefundState.SUCCEEDED and payment.state == PaymentState.REFUNDED
     assert client().v1.refunds.retrieve(refund.provider_reference).amount == 16000
 
 
 def test_refunds_full_partial_and_idempotent_through_the_provider(localstripe):
     booking = held()
     payment = pay(booking)
-    part = payment_refund(booking=booking, amount=Decimal("40"), key="b-1-cancel", reason="policy", actor=None)
-    same = payment_refund(booking=booking, amount=Decimal("40"), key="b-1-cancel", reason="policy", actor=None)
+    part = payment_refund(payable=booking, amount=Decimal("40"), key="b-1-cancel", reason="policy", actor=None)
+    same = payment_refund(payable=booking, amount=Decimal("40"), key="b-1-cancel", reason="policy", actor=None)
     assert part is not None and same is not None and part.pk == same.pk
     assert Refund.objects.count() == 1
     payment.refresh_from_db()
-    booking.refresh_from_db()
-    assert payment.state == PaymentState.PARTIALLY_REFUNDED and booking.refunded_amount == Decimal("40.00")
-    rest = payment_refund(booking=booking, amount=Decimal("120"), key="b-1-school", reason="school", actor=None)
+    assert payment.refundable == Decimal("120.00") and payment.state == PaymentState.SUCCEEDED  # not sent yet
+    assert refunds_send_due() == 1 and refunds_send_due() == 0  # sent once
+    payment.refresh_from_db()
+    assert payment.state == PaymentState.PARTIALLY_REFUNDED and payment.refunded_amount == Decimal("40.00")
+    rest = payment_refund(payable=booking, amount=Decimal("120"), key="b-1-school", reason="school", actor=None)
     assert rest is not None and rest.amount == Decimal("120.00")
+    refunds_send_due()
     payment.refresh_from_db()
     assert payment.state == PaymentState.REFUNDED and payment.refunded_amount == Decimal("160.00")
     provider_refunds = client().v1.refunds.list(params={"payment_intent": payment.provider_reference})
     assert sorted(r.amount for r in provider_refunds.data) == [4000, 12000]
-    assert payment_refund(booking=booking, amount=Decimal("1"), key="b-1-more", reason="", actor=None) is None
+    assert payment_refund(payable=booking, amount=Decimal("1"), key="b-1-more", reason="", actor=None) is None
+
+
+def test_a_refund_left_sending_by_a_killed_worker_is_sent_again_without_refunding_twice(localstripe):
+    """The worker died after Stripe made the refund but before we recorded it:
+    the next worker finds the provider's refund by our key instead of making
+    a second one (localstripe, like a careless network, ignores Idempotency-Key)."""
+    booking = held()
+    payment = pay(booking)
+    refund = payment_refund(payable=booking, amount=Decimal("40"), key="b-crash", reason="policy", actor=None)
+    claimed = timezone.now() - timedelta(minutes=10)
+    Refund.objects.filter(pk=refund.pk).update(state=RefundState.SENDING, claimed_at=claimed, attempts=1)
+    made = client().v1.refunds.create(
+        params={"payment_intent": payment.provider_reference, "amount": 4000, "metadata": {"key": "b-crash"}}
+    )
+    assert refunds_send_due(now=claimed + timedelta(minutes=1)) == 0  # claimed recently: another worker's
+    assert refunds_send_due() == 1
+    refund.refresh_from_db()
+    assert refund.state == RefundState.SUCCEEDED and refund.provider_reference == made.id and refund.attempts == 2
+    provider_refunds = client().v1.refunds.list(params={"payment_intent": payment.provider_reference}).data
+    assert [r.amount for r in provider_refunds] == [4000]

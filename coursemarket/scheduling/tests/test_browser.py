@@ -4,6 +4,7 @@ instructor already teaches and is refused; a student subscribes to the feed."""
 from datetime import time, timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from coursemarket.accounts.tests.factories import UserFactory
 from coursemarket.catalog.models import Meeting, Session
@@ -38,7 +39,7 @@ def test_recurring_session_drag_onto_busy_instructor_is_refused_and_student_subs
     page.locator("#id_repeat-first_date").fill(tuesday.isoformat())
     page.locator("#id_repeat-weeks").fill("8")
     page.get_by_role("button", name="Preview meetings").click()
-    assert page.get_by_text("8 meetings will be created").is_visible()
+    expect(page.get_by_text("8 meetings will be created")).to_be_visible()
     page.get_by_role("button", name="Add session").click()
     assert "Session added." in page.content()
     session = Session.objects.get(course=w.course_a)

@@ -1,13 +1,15 @@
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone, translation
 
 from coursemarket.audit.models import AuditEntry
 from coursemarket.catalog.models import Meeting
 from coursemarket.catalog.services import SessionInput, session_update
 from coursemarket.catalog.tests.factories import InstructorFactory, RoomFactory, staff
 from coursemarket.catalog.timeutil import local_to_utc
+from coursemarket.core.testing import text_of
 from coursemarket.scheduling import services
 from coursemarket.scheduling.conflicts import ConflictError
 from coursemarket.scheduling.models import MeetingRevision
@@ -82,6 +84,42 @@ def test_closure_refuses_a_meeting_on_that_day_for_that_location_only():
     other_place = RoomFactory(location__school=w.school, location__timezone="Europe/Berlin")
     w.room = other_place
     weekly(w, w.course_a, first=day)
+
+
+TUESDAY = date(2031, 1, 14)
+
+
+@pytest.mark.parametrize(
+    ("language", "when"),
+    [
+        ("en", "Tue, Jan 14, 2031, 6:00 – 8:00 PM Berlin time (CET)"),
+        ("de", "Di., 14. Jan. 2031, 18:00–20:00 Uhr"),
+        ("ar", "الثلاثاء، 14 يناير 2031، 6:00–8:00 م"),
+    ],
+)
+def test_a_clash_names_the_other_meetings_time_as_everywhere_else_with_one_full_stop(language, when):
+    w = world()
+    weekly(w, w.course_a, first=TUESDAY)
+    with pytest.raises(ConflictError) as exc:
+        weekly(w, w.course_b, first=TUESDAY, at=time(19))
+    with translation.override(language), timezone.override(timezone.get_fixed_timezone(60)):
+        message = text_of(exc.value.conflicts[0].message)
+    assert when in message and message.endswith(")." if language == "en" else ".")
+    assert not message.endswith("..") and " · " not in message  # one clock: the reader's says the same
+    with translation.override("en"), timezone.override(timezone.get_fixed_timezone(120)):
+        assert text_of(exc.value.conflicts[0].message).endswith("Berlin time (CET) · 7:00 – 9:00 PM GMT+02:00.")
+
+
+def test_a_closure_reason_ending_with_a_full_stop_is_not_followed_by_another():
+    w = world()
+    services.closure_create(
+        actor=w.owner, school=w.school, location=None, starts_on=TUESDAY, ends_on=TUESDAY, reason="Public holiday."
+    )
+    with pytest.raises(ConflictError) as exc:
+        weekly(w, w.course_a, first=TUESDAY)
+    with timezone.override(timezone.get_fixed_timezone(60)):
+        message = exc.value.conflicts[0].message
+    assert message == "The school is closed on Tue, Jan 14, 2031: Public holiday."
 
 
 def test_moving_one_meeting_keeps_the_others_bumps_its_sequence_and_checks_clashes():

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from coursemarket.catalog.models import Meeting, Session
 from coursemarket.catalog.tests.factories import staff
-from coursemarket.core.testing import assert_queries
+from coursemarket.core.testing import assert_queries, text_of
 from coursemarket.scheduling import services
 from coursemarket.scheduling.models import Closure, FeedKind
 from coursemarket.schools.models import Role
@@ -187,7 +187,7 @@ def test_student_calendar_lists_only_their_booked_meetings():
 
     w = world()
     student = w.owner.__class__.objects.create_user(email="s@example.com", password="x" * 12)
-    day = date.today() + timedelta(days=3)
+    day = date(2031, 1, 14)  # winter: Berlin is on CET
     mine = weekly(w, w.course_a, first=day)
     weekly(w, w.course_b, first=day, at=time(9), instructors=())
     book(student, mine)
@@ -196,5 +196,18 @@ def test_student_calendar_lists_only_their_booked_meetings():
     assert page.status_code == 200
     events = client.get(reverse("scheduling:student_events"), {"start": day.isoformat()}).json()
     assert [e["title"] for e in events] == ["Spanish A1"]
+    # The student's calendar is in their zone (UTC); each class also says its own time, named.
+    assert events[0]["extendedProps"]["ownTime"].replace("\u202f", " ") == "6:00 PM Berlin time (CET)"
+    assert "6:00 – 8:00 PM Berlin time (CET) · " in text_of(page.content.decode())  # the next classes
     client.post(reverse("scheduling:student_feed_create"))
     assert "/calendar/feeds/" in client.get(reverse("scheduling:student_calendar")).content.decode()
+
+
+def test_the_meeting_page_names_the_sessions_zone_and_the_readers_time():
+    w = world()
+    meeting = weekly(w, w.course_a, first=date(2031, 1, 14)).meetings.get()
+    w.owner.timezone = "Africa/Cairo"
+    w.owner.save(update_fields=["timezone"])
+    kw = {"slug": w.school.slug, "meeting_id": meeting.pk}
+    page = text_of(signed_in(w.owner).get(reverse("scheduling:meeting_edit", kwargs=kw)).content.decode())
+    assert "Tue, Jan 14, 2031, 6:00 – 8:00 PM Berlin time (CET) · 7:00 – 9:00 PM Cairo time (EET)" in page

@@ -13,9 +13,9 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from coursemarket.audit.services import audit_record, changes_between
-from coursemarket.catalog.pagecache import catalog_changed
 
 from .. import images
+from ..changes import school_changes, school_texts
 from ..models import Instructor, InstructorCredential, Membership, School
 from ..permissions import Perm, role_has
 from ._common import require, snapshot, unique_slug
@@ -106,6 +106,7 @@ def instructor_create(
         school_id=school.pk,
         changes=snapshot(instructor, ("name", "slug")),
     )
+    school_changes.changed()  # the school's and instructor's public pages show its instructors
     return instructor
 
 
@@ -131,7 +132,9 @@ def instructor_update(*, actor: Any, instructor: Instructor, data: dict[str, Any
     if photo is not None:
         changes["photo"] = {"after": photo}
     if changes:
-        catalog_changed()  # name, headline and visibility show on course pages
+        school_changes.changed()  # name, headline and visibility show on course pages
+        if "name" in changes or "is_active" in changes:
+            school_texts.changed(fresh.school_id)  # its courses are found by these words
         audit_record(actor=actor, action="instructor.update", target=fresh, school_id=fresh.school_id, changes=changes)
     return fresh
 
@@ -152,6 +155,7 @@ def instructor_delete(*, actor: Any, instructor: Instructor) -> None:
         raise ValidationError(
             _("Courses or sessions still name this instructor. Hide the profile instead, or reassign them first.")
         ) from exc
+    school_changes.changed()  # the school's public page lists its instructors
 
 
 @transaction.atomic
@@ -183,6 +187,7 @@ def credential_create(
         school_id=instructor.school_id,
         changes=snapshot(credential, CREDENTIAL_FIELDS),
     )
+    school_changes.changed()  # the instructor's public page lists their credentials
     return credential
 
 
@@ -200,6 +205,7 @@ def credential_update(*, actor: Any, credential: InstructorCredential, data: dic
     fresh.save()
     changes = changes_between(before, snapshot(fresh, CREDENTIAL_FIELDS))
     if changes:
+        school_changes.changed()  # the instructor's public page lists their credentials
         audit_record(
             actor=actor, action="credential.update", target=fresh, school_id=instructor.school_id, changes=changes
         )
@@ -218,3 +224,4 @@ def credential_delete(*, actor: Any, credential: InstructorCredential) -> None:
         changes=snapshot(credential, CREDENTIAL_FIELDS),
     )
     credential.delete()
+    school_changes.changed()  # the instructor's public page lists their credentials

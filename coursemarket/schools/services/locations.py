@@ -10,8 +10,8 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from coursemarket.audit.services import audit_record, changes_between
-from coursemarket.catalog.pagecache import catalog_changed
 
+from ..changes import school_changes, school_texts
 from ..geo import check_coordinates, timezone_at
 from ..models import Location, Room, School
 from ..permissions import Perm
@@ -94,6 +94,7 @@ def location_create(
         school_id=school.pk,
         changes=snapshot(location, (*LOCATION_FIELDS, "timezone")),
     )
+    school_changes.changed()  # the school's public page lists its locations
     return location
 
 
@@ -111,7 +112,9 @@ def location_update(*, actor: Any, location: Location, data: dict[str, Any]) -> 
     save_or_explain(fresh, field="name", message=_("This school already has a location with this name."))
     changes = changes_between(before, snapshot(fresh, (*LOCATION_FIELDS, "timezone")))
     if changes:
-        catalog_changed()  # name and city show on course pages and listings
+        school_changes.changed()  # name and city show on course pages and listings
+        if "city" in changes:
+            school_texts.changed(fresh.school_id)  # its courses are found by these words
         audit_record(actor=actor, action="location.update", target=fresh, school_id=fresh.school_id, changes=changes)
     return fresh
 
@@ -130,6 +133,7 @@ def location_delete(*, actor: Any, location: Location) -> None:
         location.delete()
     except ProtectedError as exc:
         raise ValidationError(_("Courses or sessions still use this location. Move or remove them first.")) from exc
+    school_changes.changed()  # the school's public page lists its locations
 
 
 def _room_duplicate_check(room: Room) -> None:
@@ -154,6 +158,7 @@ def room_create(*, actor: Any, location: Location, name: str, capacity: int, is_
         school_id=location.school_id,
         changes=snapshot(room, ROOM_FIELDS),
     )
+    school_changes.changed()  # the school's public page counts each location's rooms
     return room
 
 
@@ -172,7 +177,7 @@ def room_update(*, actor: Any, room: Room, data: dict[str, Any]) -> Room:
     save_or_explain(fresh, field="name", message=_("This location already has a room with this name."))
     changes = changes_between(before, snapshot(fresh, ROOM_FIELDS))
     if changes:
-        catalog_changed()
+        school_changes.changed()
         audit_record(actor=actor, action="room.update", target=fresh, school_id=school.pk, changes=changes)
     return fresh
 
@@ -188,3 +193,4 @@ def room_delete(*, actor: Any, room: Room) -> None:
         room.delete()
     except ProtectedError as exc:
         raise ValidationError(_("Sessions still use this room. Move or remove them first.")) from exc
+    school_changes.changed()  # the school's public page counts each location's rooms

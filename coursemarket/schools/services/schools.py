@@ -12,9 +12,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from coursemarket.audit.services import audit_record, changes_between
-from coursemarket.catalog.pagecache import catalog_changed
 
 from .. import images
+from ..changes import school_changes, school_texts
 from ..models import Membership, Role, School
 from ..permissions import Perm
 from ._common import require, snapshot, unique_slug
@@ -130,7 +130,9 @@ def school_update(*, actor: Any, school: School, data: dict[str, Any]) -> School
     changes = changes_between(before, snapshot(fresh, PROFILE_FIELDS))
     changes.update({field: {"after": value} for field, value in image_changes.items()})
     if changes:
-        catalog_changed()  # the school's name, badge and tagline show on catalog pages
+        school_changes.changed()  # the school's name, badge and tagline show on catalog pages
+        if "name" in changes:
+            school_texts.changed(fresh.pk)  # its courses are found by these words
         audit_record(actor=actor, action="school.update", target=fresh, school_id=fresh.pk, changes=changes)
     return fresh
 
@@ -146,7 +148,7 @@ def school_set_verified(*, actor: Any, school: School, verified: bool) -> School
     fresh.is_verified = verified
     fresh.verified_at = timezone.now() if verified else None
     fresh.save(update_fields=["is_verified", "verified_at", "updated_at"])
-    catalog_changed()
+    school_changes.changed()
     audit_record(
         actor=actor,
         action="school.verify" if verified else "school.unverify",

@@ -8,7 +8,24 @@ import nh3
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
+from .. import branding
+from ..models import School
+from ..sections import PageSection
+
 register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def page_section(context: template.Context, section: PageSection) -> SafeString:
+    """Render a registered page section (schools.sections) like an include with
+    its own context: a missing template raises TemplateDoesNotExist. A shared
+    section comes rendered."""
+    if section.html is not None:
+        return section.html
+    found = context.template.engine.get_template(section.template)  # type: ignore[union-attr]
+    with context.push(**section.context):
+        return mark_safe(found.render(context))  # noqa: S308 - a rendered template, escaped by the engine
+
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "blockquote", "h3", "h4", "code"}
 
@@ -53,3 +70,9 @@ def osm_url(location: object) -> str:
 def coord(value: object) -> str:
     """A coordinate for a data- attribute: always with a dot, never localised."""
     return format(Decimal(str(value)), "f") if value is not None else ""
+
+
+@register.filter
+def mark_color(school: School) -> str:
+    """The background of a school's initials mark: its brand colour, darkened until white letters read on it."""
+    return branding.mark_color(school)

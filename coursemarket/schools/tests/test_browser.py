@@ -54,9 +54,11 @@ def test_create_a_school_and_bring_in_a_manager(page, browser):
     _sign_up(page, name="Olga Owner", email="olga@example.com")
     page.wait_for_load_state()
 
-    # 2. …creates a school from "My schools".
-    page.goto(f"{base}/en/dashboard/schools/")
-    page.get_by_role("link", name="Create a school").first.click()
+    # 2. …who belongs to no school has no "My schools" in the header, and
+    #    creates one from the home page.
+    page.goto(f"{base}/en/")
+    assert page.locator("#site-nav").get_by_role("link", name="My schools", include_hidden=True).count() == 0
+    page.get_by_role("link", name="Create your school").click()
     page.wait_for_load_state()  # the page's scripts have run (the slug follows the name)
     page.get_by_role("textbox", name="Name", exact=True).fill("Academia Prueba Valencia")
     page.get_by_role("textbox", name="Tagline", exact=True).fill("Spanish by the sea")
@@ -67,6 +69,12 @@ def test_create_a_school_and_bring_in_a_manager(page, browser):
     page.get_by_role("button", name="Create school").click()
     page.wait_for_url("**/en/dashboard/schools/academia-prueba-valencia/")
     assert page.get_by_role("heading", name="Overview").is_visible()
+    assert page.locator("#site-nav").get_by_role("link", name="My schools", include_hidden=True).count() == 1
+    # Getting started asks for a first course; the only owner is not offered to leave.
+    checklist = page.locator(".checklist")
+    assert checklist.get_by_role("link", name="Create your first course").is_visible()
+    assert checklist.get_by_role("link", name="Publish a course, so students can book it").is_visible()
+    assert page.get_by_role("button", name="Leave this school").count() == 0
     assert _no_sideways_scroll(page)
 
     # 3. …adds a location, picking the city from the offline gazetteer.
@@ -115,6 +123,7 @@ def test_create_a_school_and_bring_in_a_manager(page, browser):
         assert other.get_by_text("Welcome to Academia Prueba Valencia!").is_visible()
         assert other.get_by_role("heading", name="Overview").is_visible()
         assert other.locator(".dash-school-meta").get_by_text("Manager").is_visible()
+        assert other.get_by_role("button", name="Leave this school").is_visible()  # an owner remains
         assert _no_sideways_scroll(other)
     finally:
         context.close()

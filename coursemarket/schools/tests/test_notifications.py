@@ -13,26 +13,23 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.db import transaction
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 
 from coursemarket.accounts.models import NotificationPreferences
 from coursemarket.accounts.tests.factories import UserFactory, image_bytes
 from coursemarket.bookings.models import Booking
+from coursemarket.bookings.notifications import school_booking_notify, school_cancellation_notify
 from coursemarket.bookings.services.cancellation import booking_cancel, booking_cancel_by_school
 from coursemarket.bookings.tests.after_purchase import confirmed_by_transfer, school_world
 from coursemarket.core.money import format_money
+from coursemarket.core.times import format_day, format_moment, when_text, zone_name
 from coursemarket.notifications.models import OutboxMessage
 from coursemarket.notifications.testing import body_text
 from coursemarket.reviews import services as review_services
 from coursemarket.reviews.models import Review
 from coursemarket.reviews.tests.factories import completed_booking, past_session, review_input
 from coursemarket.schools.models import Membership, Role
-from coursemarket.schools.notifications import (
-    digest_window,
-    school_booking_notify,
-    school_cancellation_notify,
-    school_digests_send,
-)
+from coursemarket.schools.notifications import digest_window, school_digests_send
 from coursemarket.schools.tasks import send_school_digests
 
 pytestmark = pytest.mark.django_db
@@ -55,8 +52,9 @@ def member(school: Any, role: str = Role.MANAGER, **fields: Any) -> Any:
 
 
 def local(user: Any, value: datetime, fmt: str = "DATETIME_FORMAT") -> str:
+    """`value` as the interface writes it for `user` (core/times.py: one format everywhere)."""
     with translation.override(user.language), timezone.override(zoneinfo.ZoneInfo(user.timezone)):
-        return formats.date_format(timezone.localtime(value), fmt)
+        return format_day(value) if fmt == "DATE_FORMAT" else format_moment(value)
 
 
 # --- new booking ----------------------------------------------------------------
@@ -80,8 +78,11 @@ def test_booking_managers_hear_of_a_new_booking(smtp, language):
     assert msg["Subject"] == subject.format(course=w.course.title)
     text = body_text(msg)
     assert line.format(student=w.student.name, course=w.course.title) in text
-    assert local(manager, w.session.starts_at) in text  # the start in the manager's own zone
-    assert NEW_YORK in text
+    # The start in the session's zone, named, and in the manager's own beside it.
+    with translation.override(language), timezone.override(zoneinfo.ZoneInfo(NEW_YORK)):
+        start = when_text(w.session.starts_at, w.session.timezone)
+        assert zone_name(NEW_YORK, w.session.starts_at) in start
+    assert start in text
     assert format_money(Decimal("2500.00"), "EUR", language=language) in text
     assert "Guest 1, Guest 2" in text
     assert f"{button}: http" in text

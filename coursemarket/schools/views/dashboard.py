@@ -13,15 +13,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import selectors, services
+from ..checklist import ChecklistStep, school_checklist
+from ..context_processors import remember_school_staff
 from ..forms import DeleteSchoolForm, SchoolForm
+from ..models import Role
 from ..permissions import Perm
 from ..selectors import SchoolAccess
-from ._base import attach_errors, render_dashboard, staff_view
+from .staff import attach_errors, render_dashboard, staff_view
 
 
 @login_required
 def my_schools(request: HttpRequest) -> HttpResponse:
     schools = list(selectors.schools_for_user(user=request.user))
+    remember_school_staff(request, bool(schools))
     invitations = selectors.invitations_for_user(user=request.user)
     return render(request, "schools/dashboard/my_schools.html", {"schools": schools, "invitations": invitations})
 
@@ -44,43 +48,31 @@ def school_create(request: HttpRequest) -> HttpResponse:
 def overview(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
     school = access.school
     counts = selectors.dashboard_counts(school=school)
-    checklist = [
-        {
-            "done": bool(school.description and school.tagline),
-            "label": _("Describe your school"),
-            "perm": Perm.EDIT_PROFILE,
-            "url_name": "schools:profile",
-        },
-        {
-            "done": bool(school.logo and school.cover_image),
-            "label": _("Add a logo and a cover photo"),
-            "perm": Perm.EDIT_PROFILE,
-            "url_name": "schools:profile",
-        },
-        {
-            "done": counts["locations"] > 0,
-            "label": _("Add a location where you teach"),
-            "perm": Perm.MANAGE_LOCATIONS,
-            "url_name": "schools:location_create",
-        },
-        {
-            "done": counts["instructors"] > 0,
-            "label": _("Introduce your instructors"),
-            "perm": Perm.MANAGE_INSTRUCTORS,
-            "url_name": "schools:instructors",
-        },
-        {
-            "done": counts["members"] > 1,
-            "label": _("Invite your team"),
-            "perm": Perm.INVITE_INSTRUCTORS,
-            "url_name": "schools:members",
-        },
-    ]
-    visible = [item for item in checklist if access.can(item["perm"])]  # type: ignore[arg-type]
+    own_steps = [
+        (10, ChecklistStep(
+            _("Describe your school"), bool(school.description and school.tagline), Perm.EDIT_PROFILE, "schools:profile"
+        )),
+        (20, ChecklistStep(
+            _("Add a logo and a cover photo"), bool(school.logo and school.cover_image), Perm.EDIT_PROFILE,
+            "schools:profile",
+        )),
+        (30, ChecklistStep(
+            _("Add a location where you teach"), counts["locations"] > 0, Perm.MANAGE_LOCATIONS,
+            "schools:location_create",
+        )),
+        (40, ChecklistStep(
+            _("Introduce your instructors"), counts["instructors"] > 0, Perm.MANAGE_INSTRUCTORS, "schools:instructors"
+        )),
+        # 50, 60: a first course and a published one (catalog registers them)
+        (70, ChecklistStep(_("Invite your team"), counts["members"] > 1, Perm.INVITE_INSTRUCTORS, "schools:members")),
+    ]  # fmt: skip
+    visible = [step for step in school_checklist(school=school, own_steps=own_steps) if access.can(step.perm)]
     context = {
         "counts": counts,
         "checklist": visible,
-        "checklist_done": sum(1 for item in visible if item["done"]),
+        "checklist_done": sum(1 for step in visible if step.done),
+        # A school's only owner cannot leave it (membership_leave refuses): not offered.
+        "can_leave": access.role != Role.OWNER or counts["owners"] > 1,
     }
     return render_dashboard(request, access, "schools/dashboard/overview.html", context, section="overview")
 

@@ -16,7 +16,7 @@ from ..forms import CredentialForm, InstructorForm
 from ..models import Instructor
 from ..permissions import Perm
 from ..selectors import SchoolAccess, can_edit_instructor
-from ._base import attach_errors, render_dashboard, staff_view
+from .staff import attach_errors, render_dashboard, staff_view
 
 
 @staff_view(Perm.MANAGE_INSTRUCTORS)

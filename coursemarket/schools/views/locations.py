@@ -18,7 +18,7 @@ from ..geo import city_by_id, search_cities
 from ..geo_names import country_name
 from ..permissions import Perm
 from ..selectors import SchoolAccess
-from ._base import attach_errors, render_dashboard, staff_view
+from .staff import attach_errors, render_dashboard, staff_view
 
 
 @staff_view(Perm.MANAGE_LOCATIONS)

@@ -19,7 +19,7 @@ from ..models import Invitation
 from ..permissions import Perm, roles_inviter_may_grant
 from ..selectors import SchoolAccess
 from ..services.members import invitation_url
-from ._base import attach_errors, render_dashboard, staff_view
+from .staff import attach_errors, render_dashboard, staff_view
 
 
 def _members_page(

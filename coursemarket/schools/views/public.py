@@ -2,43 +2,19 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 
 from .. import selectors
 from ..branding import theme_css
 from ..geo_names import country_name, language_name
-
-# Sections later apps fill: each is an include the owning app provides. A
-# section shows only once its template exists, so the page never carries an
-# empty promise. The include gets `school` (or `instructor`) in its context
-# and should render nothing when it has nothing to show.
-SCHOOL_PAGE_SECTIONS = (
-    "catalog/includes/school_courses.html",
-    "reviews/includes/school_reviews.html",
-)
-INSTRUCTOR_PAGE_SECTIONS = (
-    "catalog/includes/instructor_courses.html",
-    "catalog/includes/instructor_teaching_history.html",
-    "reviews/includes/instructor_reviews.html",
-)
-
-
-@lru_cache(maxsize=32)
-def _existing(templates: tuple[str, ...]) -> tuple[str, ...]:
-    found = []
-    for name in templates:
-        try:
-            get_template(name)
-        except TemplateDoesNotExist:
-            continue
-        found.append(name)
-    return tuple(found)
+from ..models import Instructor, School
+from ..sections import instructor_page_facts, instructor_page_sections, school_page_sections, shared_pieces
 
 
 def _map_context() -> dict[str, str]:
@@ -62,6 +38,32 @@ def school_list(request: HttpRequest) -> HttpResponse:
 
 def school_detail(request: HttpRequest, slug: str) -> HttpResponse:
     school = selectors.public_school(slug=slug)
+    # Its own pieces (header, about, instructors, places), shared between anonymous
+    # visitors when an app above provides the sharing (schools.sections.shared_pieces).
+    pieces = shared_pieces.parts("school-page", [school.pk], request, partial(_school_pieces, request, school))
+    context = {
+        "school": school,
+        "pieces": pieces,
+        "theme_css": theme_css(school),
+        # Its courses, ratings...: sections the apps above schools register.
+        "sections": school_page_sections.sections(school, request),
+    }
+    return render(request, "schools/public/school_detail.html", context)
+
+
+SCHOOL_PIECES = {
+    "head": "schools/public/school_head.html",
+    "top": "schools/public/school_top.html",
+    "bottom": "schools/public/school_bottom.html",
+    "scripts": "schools/public/school_scripts.html",
+}
+
+
+def _render_pieces(templates: dict[str, str], context: dict[str, Any], request: HttpRequest) -> dict[str, str]:
+    return {name: get_template(template).render(context, request) for name, template in templates.items()}
+
+
+def _school_pieces(request: HttpRequest, school: School) -> dict[str, str]:
     locations = list(selectors.public_school_locations(school=school))
     for location in locations:
         location.country_name = country_name(location.country)  # type: ignore[attr-defined]
@@ -71,23 +73,44 @@ def school_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "cities": list(dict.fromkeys(location.city for location in locations)),
         "instructors": list(selectors.public_instructors(school=school)),
         "languages": [language_name(code) for code in school.languages_taught],
-        "theme_css": theme_css(school),
-        "extra_sections": _existing(SCHOOL_PAGE_SECTIONS),
         **_map_context(),
     }
-    return render(request, "schools/public/school_detail.html", context)
+    return _render_pieces(SCHOOL_PIECES, context, request)
 
 
 def instructor_detail(request: HttpRequest, slug: str) -> HttpResponse:
     instructor = selectors.public_instructor(slug=slug)
-    credentials = list(instructor.credentials.all())
+    # Its own pieces (header, about, qualifications), shared like the school page's.
+    pieces = shared_pieces.parts(
+        "instructor-page", [instructor.pk], request, partial(_instructor_pieces, request, instructor)
+    )
+    context = {
+        "instructor": instructor,
+        "school": instructor.school,
+        "pieces": pieces,
+        "theme_css": theme_css(instructor.school),
+        "sections": instructor_page_sections.sections(instructor, request),
+        "facts": instructor_page_facts.sections(instructor, request),
+    }
+    return render(request, "schools/public/instructor_detail.html", context)
+
+
+INSTRUCTOR_PIECES = {
+    "top": "schools/public/instructor_top.html",
+    "middle": "schools/public/instructor_middle.html",
+    "aside": "schools/public/instructor_aside.html",
+}
+
+
+def _instructor_pieces(request: HttpRequest, instructor: Instructor) -> dict[str, str]:
+    credentials = list(selectors.instructor_credentials(instructor=instructor))
     context = {
         "instructor": instructor,
         "school": instructor.school,
         "credentials": [c for c in credentials if c.kind == c.Kind.CREDENTIAL],
         "certifications": [c for c in credentials if c.kind == c.Kind.CERTIFICATION],
         "languages": [language_name(code) for code in instructor.languages],
-        "theme_css": theme_css(instructor.school),
-        "extra_sections": _existing(INSTRUCTOR_PAGE_SECTIONS),
     }
-    return render(request, "schools/public/instructor_detail.html", context)
+    pieces = _render_pieces(INSTRUCTOR_PIECES, context, request)
+    pieces["has_profile"] = "1" if instructor.bio or credentials else ""  # else an empty state, unless sections
+    return pieces

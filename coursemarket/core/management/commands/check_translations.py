@@ -39,6 +39,29 @@ def problems_in(catalog: Catalog) -> list[str]:
     return found
 
 
+# Markers of a string meant for translation, in code and templates.
+MARKERS = ("gettext", "{% translate", "{% trans ", "{% blocktranslate", "{% blocktrans ")
+# The settings name languages with gettext_lazy; Django's own catalogs translate those names.
+NOT_AN_APP = {"config"}
+
+
+def uncatalogued_apps() -> list[Path]:
+    """Packages with strings to translate but no catalogs of their own (their
+    strings would never be extracted, so never checked)."""
+    found = []
+    for package in sorted(Path(settings.PACKAGE_DIR).iterdir()):
+        if not package.is_dir() or (package / "locale").is_dir() or package.name in NOT_AN_APP:
+            continue
+        sources = [
+            path
+            for path in package.rglob("*")
+            if path.suffix in (".py", ".html", ".txt") and not {"tests", "migrations"} & set(path.parts)
+        ]
+        if any(marker in path.read_text(encoding="utf-8") for path in sources for marker in MARKERS):
+            found.append(package)
+    return found
+
+
 class Command(BaseCommand):
     help = (
         "Fail when a catalog misses a string the code has, or has an untranslated or fuzzy entry, "
@@ -50,6 +73,7 @@ class Command(BaseCommand):
             raise CommandError("GNU gettext (xgettext) is needed to extract strings: apt-get install gettext")
         errors: list[str] = []
         apps = sorted(p for p in Path(settings.PACKAGE_DIR).iterdir() if (p / "locale").is_dir())
+        errors += [f"{app.name}: translatable strings but no locale/ catalogs" for app in uncatalogued_apps()]
         django_admin = str(Path(sys.executable).with_name("django-admin"))
         env = {**os.environ, "PYTHONPATH": str(settings.BASE_DIR)}
         with tempfile.TemporaryDirectory() as tmp:

@@ -32,9 +32,8 @@ class Command(BaseCommand):
             self.stdout.write("Real Stripe configured: nothing to register.")
             return
         site = (options["site_url"] or settings.SITE_URL).rstrip("/")
-        data = urllib.parse.urlencode(
-            {"url": site + reverse("payments:stripe_webhook"), "secret": settings.STRIPE_WEBHOOK_SECRET}
-        ).encode()
+        receiver = site + reverse("payments:webhook", kwargs={"provider": "stripe"})
+        data = urllib.parse.urlencode({"url": receiver, "secret": settings.STRIPE_WEBHOOK_SECRET}).encode()
         deadline = time.monotonic() + options["wait"]
         while True:
             try:
@@ -45,4 +44,4 @@ class Command(BaseCommand):
                 if time.monotonic() >= deadline:
                     raise CommandError(f"localstripe is not reachable at {base}: {error}") from error
                 time.sleep(0.3)
-        self.stdout.write(f"Webhook registered with localstripe at {base}: {site}{reverse('payments:stripe_webhook')}")
+        self.stdout.write(f"Webhook registered with localstripe at {base}: {receiver}")

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from coursemarket.demo import accounts, bookings, categories, courses, recommendations, reviews, schools
+
+# The seeders in dependency order. Every seeder is idempotent: running the
+# command twice leaves the same demo.
+SEEDERS = [
+    ("accounts", accounts.seed),
+    ("schools", schools.seed),
+    ("categories", categories.seed),
+    ("courses", courses.seed),
+    ("bookings", bookings.seed),
+    ("reviews", reviews.seed),
+    ("recommendations", recommendations.seed),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo marketplace (idempotent: safe to run again)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        for name, seed in SEEDERS:
+            with transaction.atomic():
+                result = seed()
+            self.stdout.write(f"{name}: {len(result)} new")
