@@ -85,7 +85,11 @@ class PayableKind:
     - `pending`: a slow method started (bank transfer): waiting for money;
     - `expired`: a slow method's deadline passed without money;
     - `refunded`: the provider confirmed a refund (or the school was asked to
-      pay it back by hand)."""
+      pay it back by hand);
+    - `lock(id)`: the payable, read again under the row lock its `succeeded`
+      handler also takes, inside the caller's transaction — so an attempt
+      started just after another one paid (a second tab) sees it paid and
+      never charges. None for a domain without rows to lock (`load` is used)."""
 
     label: str
     load: Callable[[int], Payable]
@@ -94,6 +98,7 @@ class PayableKind:
     pending: PaymentHandler
     expired: PaymentHandler
     refunded: RefundedHandler
+    lock: Callable[[int], Payable] | None = None
 
 
 _KINDS: dict[str, PayableKind] = {}

@@ -88,18 +88,20 @@ def payment_start(*, payable: Payable, provider: str, key: str, payment_method: 
         if (existing.payable_type_id, existing.payable_id) != (content_type.pk, payable.pk):
             raise ValidationError(_("This form has expired; reload the page and try again."), code="key_reused")
         return existing
-    if found:
-        for other in found:
-            _settle_open_attempt(other)
-        payable = kind.load(payable.pk)  # one of them may have paid it after all
-    terms = payable.payable_terms()
-    if not terms.awaiting_payment:
-        raise ValidationError(_("This is no longer waiting for payment."), code="not_payable")
-    deadline = terms.pay_by if provider == ProviderName.BANK_TRANSFER else None
-    if provider == ProviderName.BANK_TRANSFER and deadline is None:
-        raise ValidationError(_("It is too late to pay by bank transfer."), code="too_late")
+    for other in found:
+        _settle_open_attempt(other)
+    reread = kind.lock or kind.load
     try:
         with transaction.atomic():
+            # The payable's terms as they are now, under its lock: another tab
+            # may have paid it a moment ago (or one of the attempts settled
+            # above may have paid it after all).
+            terms = reread(payable.pk).payable_terms()
+            if not terms.awaiting_payment:
+                raise ValidationError(_("This is no longer waiting for payment."), code="not_payable")
+            deadline = terms.pay_by if provider == ProviderName.BANK_TRANSFER else None
+            if provider == ProviderName.BANK_TRANSFER and deadline is None:
+                raise ValidationError(_("It is too late to pay by bank transfer."), code="too_late")
             payment = Payment.objects.create(
                 payable_type=content_type,
                 payable_id=payable.pk,

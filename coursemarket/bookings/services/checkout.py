@@ -125,6 +125,14 @@ def payable_booking(booking_id: int) -> Booking:
     return Booking.objects.select_related("session__course", "student").get(pk=booking_id)
 
 
+def payable_booking_locked(booking_id: int) -> Booking:
+    """The booking under the row lock booking_payment_succeeded takes: a
+    payment starting in one tab waits for one succeeding in another, then sees
+    the booking confirmed."""
+    locked = Booking.objects.select_for_update(of=("self",))
+    return locked.select_related("session__course", "student").get(pk=booking_id)
+
+
 def booking_payment_succeeded(*, payable_id: int, payment: Payment) -> Booking:
     """The money arrived. HELD / PENDING_PAYMENT → CONFIRMED. If the hold had
     expired meanwhile (its seats released), take them again if they still fit;
@@ -240,4 +248,5 @@ BOOKING_PAYABLE = PayableKind(
     pending=booking_payment_pending,
     expired=booking_payment_expired,
     refunded=booking_refund_made,
+    lock=payable_booking_locked,
 )
