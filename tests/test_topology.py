@@ -228,6 +228,9 @@ def _topology_database(server: str, env: dict[str, str]) -> Iterator[str]:
     template = f"cm_topology_tmpl_{_migrations_digest()}"
     name = f"cm_topology_{os.getpid()}"
     with admin:
+        # Another run on this server (an xdist worker, another checkout) may be
+        # building the same template: one builds it, the others wait for it.
+        admin.execute("SELECT pg_advisory_lock(hashtext(%s))", [template])
         exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template]).fetchone()
         if not exists:
             building = f"{template}_building_{os.getpid()}"
@@ -240,6 +243,7 @@ def _topology_database(server: str, env: dict[str, str]) -> Iterator[str]:
             admin.execute(f'ALTER DATABASE "{building}" RENAME TO "{template}"')
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        admin.execute("SELECT pg_advisory_unlock(hashtext(%s))", [template])
     try:
         yield _on_database(server, name)
     finally:
