@@ -13,13 +13,14 @@ PO_FILES := $(shell find coursemarket -name '*.po' 2>/dev/null)
 MANAGE := $(PY) manage.py
 PG_URL ?= $(or $(TEST_POSTGRES_URL),postgres://postgres@127.0.0.1:5432/coursemarket)
 
-.PHONY: help setup run dev worker test lint typecheck checks test-sqlite test-postgres test-browser messages lock clean bench-catalog bench-booking bench-pages bench-search bench-search-quality bench-import bench-alerts bench-compare bench-reco bench-tasks bench-scale
+.PHONY: help setup run dev worker test lint typecheck checks test-sqlite test-postgres test-browser messages lock clean bench-catalog bench-booking bench-pages bench-search bench-search-quality bench-import bench-alerts bench-compare bench-reco bench-tasks bench-scale bench-lighthouse
 
 help:
 	@echo "make run    - set up and serve the demo on http://127.0.0.1:$(PORT)"
 	@echo "make test   - set up and run every check (lint, types, migrations, deploy check, translations, SQLite, PostgreSQL, Redis, browser); a leg whose service is missing is skipped and named at the end"
 	@echo "make dev    - like run, with DEBUG and auto-reload"
 	@echo "make messages - extract translatable strings into every app's catalogs"
+	@echo "make bench-lighthouse - Lighthouse mobile (LCP, CLS, TBT, bytes) of the course page and listing of a running demo"
 	@echo "make bench-catalog - load 10,000 courses / 50,000 sessions, measure the course page and listing (SQLite, PostgreSQL)"
 	@echo "make bench-pages   - uncached vs cached course, school and instructor pages against /robots.txt (PostgreSQL, 10,000 courses)"
 	@echo "make bench-search  - 100,000 courses (generated + the three real catalogues): search, typo and autocomplete (SQLite, PostgreSQL)"
@@ -47,6 +48,7 @@ setup: $(STAMP) $(STATIC_STAMP)
 
 run: setup
 	@test -f var/.demo-seeded || { $(MANAGE) seed_demo && touch var/.demo-seeded; }
+	@test -f var/vapid.env || $(MANAGE) generate_vapid_keys --env-file var/vapid.env
 	@echo ""
 	@echo "  Coursemarket is starting on http://127.0.0.1:$(PORT)/"
 	@echo "  Demo sign-ins (password: coursemarket-demo):"
@@ -72,8 +74,9 @@ typecheck: $(STAMP)
 
 checks: setup
 	$(MANAGE) makemigrations --check --dry-run
-	SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') DJANGO_SETTINGS_MODULE=coursemarket.config.production \
-		$(MANAGE) check --deploy --fail-level WARNING
+	# As a deployment would be configured: a fresh secret and a VAPID pair (deploy/env.example).
+	env $$($(MANAGE) generate_vapid_keys) SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
+		DJANGO_SETTINGS_MODULE=coursemarket.config.production $(MANAGE) check --deploy --fail-level WARNING
 	$(MANAGE) check_translations
 
 test-sqlite: setup
@@ -93,6 +96,11 @@ messages: $(STAMP)
 
 bench-alerts: setup
 	$(PY) -m bench.alerts $(BENCH_ARGS)
+
+# Lighthouse mobile on the course page and listing of a running demo (make run; BENCH_URL to change).
+# Lighthouse comes from npm at development time: npm install --prefix /tmp/lh lighthouse@12
+bench-lighthouse: setup
+	LIGHTHOUSE=$${LIGHTHOUSE:-/tmp/lh/node_modules/.bin/lighthouse} BENCH_URL=$${BENCH_URL:-http://127.0.0.1:$(PORT)} $(PY) bench/lighthouse.py
 
 bench-catalog: setup
 	@command -v hey >/dev/null || apt-get install -y hey || { apt-get update && apt-get install -y hey; }

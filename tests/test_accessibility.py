@@ -77,6 +77,7 @@ def marketplace() -> Marketplace:
         ),
     )
     completed_booking(session=open_session, state=BookingState.CONFIRMED)
+    ticket = completed_booking(student=student, session=full_session, state=BookingState.CONFIRMED)
     owner = staff(school)
 
     dash = f"/dashboard/schools/{school.slug}"
@@ -98,6 +99,7 @@ def marketplace() -> Marketplace:
             student.email: [
                 ("account settings", "/account/settings/"),
                 ("my bookings", "/account/bookings/"),
+                ("ticket", f"/account/bookings/{ticket.reference}/ticket/"),
                 ("checkout", f"/checkout/{held.reference}/"),
             ],
             owner.email: [

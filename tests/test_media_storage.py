@@ -1,6 +1,6 @@
 """Uploads on object storage: with MEDIA_BUCKET and friends set, the settings
 put `STORAGES["default"]` on S3 (django-storages); a school's logo, processed by
-schools/images.py, lands in the bucket and its link on the page fetches it
+the image pipeline (core/images.py), lands in the bucket and its link on the page fetches it
 from the store. Runs against moto's S3 server started here."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib
 import io
 import os
+import re
 from unittest import mock
 
 import pytest
@@ -88,3 +89,36 @@ def test_a_second_upload_with_the_same_name_never_overwrites_the_first(s3_settin
     assert second.logo.name != first.logo.name
     keys = {o["Key"] for o in store.client().list_objects_v2(Bucket=store.bucket)["Contents"]}
     assert {first.logo.name, second.logo.name} <= keys
+
+
+@pytest.mark.django_db
+def test_a_course_cover_and_its_renditions_go_to_the_bucket_and_the_card_links_serve_them(s3_settings, store, client):
+    from coursemarket.catalog import services as catalog_services
+    from coursemarket.catalog.tests.factories import CourseFactory, staff
+    from coursemarket.core import images
+
+    course = CourseFactory()
+    catalog_services.course_cover_set(
+        actor=staff(course.school), course=course, upload=image_upload("c.jpg", size=(1200, 800), fmt="JPEG"), alt="A"
+    )
+    course.refresh_from_db()
+    keys = {o["Key"] for o in store.client().list_objects_v2(Bucket=store.bucket)["Contents"]}
+    assert course.cover_image.name in keys
+    picture = images.picture(course.cover_image, images.CARD, alt="A", focus=(50, 50))
+    assert picture is not None
+    for _mime, srcset in picture.sources:
+        for candidate in srcset.split(", "):
+            url = candidate.rsplit(" ", 1)[0]
+            assert url.startswith(store.public_url + "/renditions/")
+            response = requests.get(url, timeout=10)
+            assert response.status_code == 200, url
+    share = requests.get(images.share_rendition_url(course.cover_image, (50, 50)), timeout=10)
+    with Image.open(io.BytesIO(share.content)) as image:
+        assert image.size == (1200, 630)
+    # The share card is drawn once, stored in the bucket and served from there.
+    html = client.get(f"/en/courses/{course.slug}/").content.decode()
+    card_url = re.search(r'<meta property="og:image" content="http://testserver([^"]+)"', html).group(1)
+    card = client.get(card_url)
+    assert card.status_code == 200 and card.content[:4] == b"\x89PNG"
+    keys = {o["Key"] for o in store.client().list_objects_v2(Bucket=store.bucket)["Contents"]}
+    assert any(key.startswith(f"share/courses/{course.pk}-") for key in keys)

@@ -47,6 +47,7 @@ def test_a_new_school_publishes_a_course_and_a_visitor_in_new_york_finds_it(page
     page.get_by_role("button", name="Create school").click()
     page.wait_for_url(f"**/en/dashboard/schools/{SLUG}/")
     page.get_by_role("link", name="Add a location").first.click()
+    page.wait_for_load_state()  # htmx has started (deferred scripts), so typing searches
     page.get_by_role("searchbox", name="City name").fill("Valenc")
     page.locator(".city-result", has_text="Valencia").filter(has_text="Spain").first.click()
     page.get_by_role("textbox", name="Name", exact=True).fill("Centro")

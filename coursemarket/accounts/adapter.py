@@ -25,8 +25,9 @@ from coursemarket.core.clientip import client_ip
 from coursemarket.notifications.models import Category
 from coursemarket.notifications.rendering import language_for, render_message, zone_for
 from coursemarket.notifications.services import absolute_url, address_verified, notify_rendered
+from coursemarket.promotions.referrals import referral_attach
 
-from .lockout import failed_sign_in_key, remember_device
+from .lockout import device_tokens, failed_sign_in_key, remember_device
 from .middleware import browser_zone
 from .models import User
 from .services import SECURITY_EVENTS, security_event_record, sign_in_record, user_signup_complete
@@ -87,7 +88,19 @@ class AccountAdapter(DefaultAccountAdapter):
                 language=translation.get_language() or settings.LANGUAGE_CODE,
                 timezone=zone.key if zone else "",
             )
+            self._attach_referral(request, saved)
         return saved
+
+    @staticmethod
+    def _attach_referral(request: HttpRequest, user: User) -> None:
+        """A friend's invite kept in this browser's session (promotions.referrals)
+        becomes the new account's referral; refused when this browser signed in
+        to the friend's account before (the device cookie)."""
+        session = getattr(request, "session", None)
+        if session is None:
+            return
+        others = {int(key) for key in device_tokens(request) if key.isdigit() and int(key) != user.pk}
+        referral_attach(user=user, session=session, device_user_ids=others)
 
     def post_login(self, request: HttpRequest, user: AbstractBaseUser, **kwargs: Any) -> HttpResponse:
         """After sign-in the site speaks the person's language: their language's
@@ -104,6 +117,7 @@ class AccountAdapter(DefaultAccountAdapter):
             response = super().post_login(request, user, **kwargs)
         if isinstance(user, User):
             self._record_sign_in(request, user)
+            self._attach_referral(request, user)  # an invite followed before signing in (or up)
             remember_device(request, response, user)
             # Courses chosen to compare before signing in join the account's.
             left_out = tray_merge_on_sign_in(user=user, session=request.session)

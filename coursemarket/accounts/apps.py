@@ -11,9 +11,16 @@ class AccountsConfig(AppConfig):
         from coursemarket.notifications.preferences import PreferenceStore, register_preference_store
 
         from . import checks  # noqa: F401 - registers the deploy check on shared security state
-        from .selectors import notification_wanted
+        from .selectors import notification_wanted, push_wanted, quiet_hours
         from .services import notification_switch_off
 
         # The outbox honours the switches kept with the account; notifications
         # sits below accounts and never imports it.
-        register_preference_store(PreferenceStore(wants=notification_wanted, switch_off=notification_switch_off))
+        register_preference_store(
+            PreferenceStore(
+                wants=notification_wanted,
+                switch_off=notification_switch_off,
+                wants_push=push_wanted,
+                quiet_hours=quiet_hours,
+            )
+        )

@@ -11,8 +11,8 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from coursemarket.catalog.models import Category
+from coursemarket.core.images import check_image
 
-from .images import check_avatar
 from .models import NotificationPreferences, User
 from .selectors import interest_choices, is_valid_timezone, spoken_language_choices, timezone_choices
 
@@ -92,7 +92,7 @@ class ProfileForm(forms.Form):
     def clean_avatar(self) -> Any:
         avatar = self.cleaned_data.get("avatar")
         if avatar:
-            check_avatar(avatar, size=avatar.size)
+            check_image(avatar, size=avatar.size, min_side=1)
         return avatar
 
 
@@ -143,17 +143,54 @@ class PreferencesForm(forms.Form):
 
 
 class NotificationPreferencesForm(forms.ModelForm):
+    """The email switches, the push switches and the quiet hours (the page
+    shows them in three groups: email_fields, push_fields, quiet_fields)."""
+
     class Meta:
         model = NotificationPreferences
-        fields = NotificationPreferences.category_fields()
+        fields = [
+            *NotificationPreferences.category_fields(),
+            *NotificationPreferences.push_fields(),
+            "quiet_hours_start",
+            "quiet_hours_end",
+        ]
+        widgets = {
+            "quiet_hours_start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "quiet_hours_end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
 
     def __init__(self, *args: Any, school_staff: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not school_staff:  # the school categories mean nothing to a student
             for name in NotificationPreferences.SCHOOL_FIELDS:
                 self.fields.pop(name, None)
-        for field in self.fields.values():
-            field.widget.attrs.update({"class": "form-check-input", "role": "switch"})
+        for name, field in self.fields.items():
+            if name.startswith("quiet_hours"):
+                field.widget.attrs.update({"class": "form-control"})
+            else:
+                field.widget.attrs.update({"class": "form-check-input", "role": "switch"})
+
+    def _group(self, names: list[str]) -> list[forms.BoundField]:
+        return [self[name] for name in names if name in self.fields]
+
+    def email_fields(self) -> list[forms.BoundField]:
+        return self._group(NotificationPreferences.category_fields())
+
+    def push_fields(self) -> list[forms.BoundField]:
+        return self._group(NotificationPreferences.push_fields())
+
+    def quiet_fields(self) -> list[forms.BoundField]:
+        return self._group(["quiet_hours_start", "quiet_hours_end"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("quiet_hours_start"), data.get("quiet_hours_end")
+        if (start is None) != (end is None) or (start is not None and start == end):
+            raise ValidationError(
+                _("Give both ends of your quiet hours, and different times — or leave both empty."),
+                code="quiet_hours",
+            )
+        return data
 
 
 class PasswordConfirmForm(forms.Form):

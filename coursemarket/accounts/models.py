@@ -157,9 +157,35 @@ class NotificationPreferences(models.Model):
             "For school staff: one email each morning summing up yesterday's bookings, cancellations and reviews."
         ),
     )
+    # Push notifications (Web Push to the browsers the person turned them on
+    # in), one switch per notifications.models.PushKind: push_<kind>.
+    push_booking_confirmed = models.BooleanField(
+        _("Booking confirmed"), default=True, help_text=_("As soon as a booking is confirmed.")
+    )
+    push_reminders = models.BooleanField(
+        _("Reminders"), default=True, help_text=_("A day and an hour before your course starts.")
+    )
+    push_schedule_changes = models.BooleanField(
+        _("Schedule changes and cancellations"),
+        default=True,
+        help_text=_("When a school moves or cancels a class you booked."),
+    )
+    push_waitlist_offers = models.BooleanField(
+        _("Waitlist seat offered"), default=True, help_text=_("A seat came free for you, and until when it is held.")
+    )
+    push_search_alerts = models.BooleanField(
+        _("Saved search matches"), default=True, help_text=_("New dates for your saved searches.")
+    )
+    push_review_requests = models.BooleanField(
+        _("Review requests"), default=False, help_text=_("After a course ends, an invitation to rate it.")
+    )
+    # Quiet hours, wall time in the person's own time zone: pushes wait until they end.
+    quiet_hours_start = models.TimeField(_("Quiet from"), null=True, blank=True)
+    quiet_hours_end = models.TimeField(_("Quiet until"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     SCHOOL_FIELDS = ("school_activity", "school_digest")
+    PUSH_PREFIX = "push_"
 
     class Meta:
         verbose_name = _("notification preferences")
@@ -170,4 +196,18 @@ class NotificationPreferences(models.Model):
 
     @classmethod
     def category_fields(cls) -> list[str]:
-        return [f.name for f in cls._meta.get_fields() if isinstance(f, models.BooleanField)]
+        """The email switches."""
+        return [
+            f.name
+            for f in cls._meta.get_fields()
+            if isinstance(f, models.BooleanField) and not f.name.startswith(cls.PUSH_PREFIX)
+        ]
+
+    @classmethod
+    def push_fields(cls) -> list[str]:
+        """The push switches, one per notifications.models.PushKind."""
+        return [
+            f.name
+            for f in cls._meta.get_fields()
+            if isinstance(f, models.BooleanField) and f.name.startswith(cls.PUSH_PREFIX)
+        ]

@@ -26,6 +26,7 @@ from coursemarket.bookings import privacy as bookings_privacy
 from coursemarket.compare import privacy as compare_privacy
 from coursemarket.notifications import privacy as notifications_privacy
 from coursemarket.notifications.models import KnownDevice
+from coursemarket.promotions import privacy as promotions_privacy
 from coursemarket.recommendations import privacy as recommendations_privacy
 from coursemarket.reviews import privacy as reviews_privacy
 from coursemarket.schools import privacy as schools_privacy
@@ -71,7 +72,7 @@ def _accounts_export(user: User) -> dict[str, Any]:
         },
         "notification_preferences": {
             field: getattr(preferences or NotificationPreferences(user=user), field)
-            for field in NotificationPreferences.category_fields()
+            for field in NotificationPreferences.category_fields() + NotificationPreferences.push_fields()
         },
         "two_factor_authenticators": [
             {"type": a.type, "created_at": _iso(a.created_at), "last_used_at": _iso(a.last_used_at)}
@@ -109,9 +110,11 @@ def export_user_data(*, user: User) -> dict[str, Any]:
         "reviews": reviews_privacy.export_user_data(user=user),
         "recommendations": recommendations_privacy.export_user_data(user=user),
         "emails": notifications_privacy.export_user_data(user=user),
+        "push_subscriptions": notifications_privacy.export_push_subscriptions(user=user),
         "history": activity_privacy.export_user_data(user=user),
         "saved_searches": alerts_privacy.export_user_data(user=user),
         "compare_tray": compare_privacy.export_user_data(user=user),
+        "invites_and_codes": promotions_privacy.export_user_data(user=user),
     }
 
 
@@ -193,4 +196,5 @@ def erase_user_data(*, user: User) -> None:
     activity_privacy.erase_user_data(user=as_it_was)
     alerts_privacy.erase_user_data(user=as_it_was)
     compare_privacy.erase_user_data(user=as_it_was)
+    promotions_privacy.erase_user_data(user=as_it_was)
     _erase_accounts_rows(user)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import zoneinfo
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from babel import Locale
 from django.conf import settings
@@ -88,6 +88,19 @@ def notification_wanted(*, user: User, field: str) -> bool:
     """Whether `user` wants the emails behind preference `field` (the default when never set)."""
     prefs = NotificationPreferences.objects.filter(user=user).first()
     return bool(getattr(prefs, field) if prefs else NotificationPreferences().__dict__[field])
+
+
+def push_wanted(*, user: User, kind: str) -> bool:
+    """Whether `user` wants push notifications of `kind` (notifications.models.PushKind)."""
+    return notification_wanted(user=user, field=NotificationPreferences.PUSH_PREFIX + kind)
+
+
+def quiet_hours(*, user: User) -> tuple[time, time] | None:
+    """The person's quiet hours (local wall times), if they set them."""
+    prefs = NotificationPreferences.objects.filter(user=user).only("quiet_hours_start", "quiet_hours_end").first()
+    if prefs is None or prefs.quiet_hours_start is None or prefs.quiet_hours_end is None:
+        return None
+    return prefs.quiet_hours_start, prefs.quiet_hours_end
 
 
 def interest_choices() -> list[tuple[str, list[tuple[int, str]]]]:

@@ -9,6 +9,7 @@ so it must not hold personal data.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import time
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -19,13 +20,13 @@ from django.utils.translation import gettext as _
 
 from coursemarket.audit.services import audit_record
 from coursemarket.catalog.models import Category
+from coursemarket.core.images import check_image, clean_image
 from coursemarket.notifications.models import Category as MessageCategory
 from coursemarket.notifications.models import KnownDevice
 from coursemarket.notifications.services import absolute_url, notify
 
 from . import privacy
 from .devices import describe_user_agent
-from .images import check_avatar, process_avatar
 from .models import NotificationPreferences, StudentProfile, User
 from .selectors import SPOKEN_LANGUAGE_CODES, is_valid_timezone
 
@@ -43,6 +44,8 @@ SECURITY_EVENTS = {
     "mfa/email/webauthn_added": "account.2fa_security_key_added",
     "mfa/email/webauthn_removed": "account.2fa_security_key_removed",
 }
+
+AVATAR_MAX_SIDE = 512
 
 
 class AccountDeletionBlockedError(Exception):
@@ -129,8 +132,8 @@ def student_profile_update(
         raise ValidationError({"languages_spoken": _("Please choose languages from the list.")})
     new_avatar = None
     if avatar is not None:
-        check_avatar(avatar, size=avatar.size)
-        new_avatar = process_avatar(avatar)
+        check_image(avatar, size=avatar.size, min_side=1)
+        new_avatar = clean_image(avatar, max_side=AVATAR_MAX_SIDE, name="avatar!", min_side=1)
 
     with transaction.atomic():
         profile, _created = StudentProfile.objects.select_for_update().get_or_create(user=user)
@@ -210,18 +213,37 @@ def notification_switch_off(*, user_id: int, field: str) -> None:
         prefs.save(update_fields=[field, "updated_at"])
 
 
-def notification_preferences_update(*, user: User, choices: dict[str, bool]) -> NotificationPreferences:
-    fields = NotificationPreferences.category_fields()
+QUIET_FIELDS = ("quiet_hours_start", "quiet_hours_end")
+
+
+def notification_preferences_update(
+    *, user: User, choices: dict[str, Any], quiet_hours: tuple[time | None, time | None] | None = None
+) -> NotificationPreferences:
+    """The email and push switches in `choices`; `quiet_hours` (start, end),
+    both set or both None, when given."""
+    fields = NotificationPreferences.category_fields() + NotificationPreferences.push_fields()
     unknown = set(choices) - set(fields)
     if unknown:
         raise ValidationError(_("Unknown notification categories: %(names)s") % {"names": ", ".join(sorted(unknown))})
+    if quiet_hours is not None:
+        start, end = quiet_hours
+        if (start is None) != (end is None) or (start is not None and start == end):
+            raise ValidationError(
+                _("Give both ends of your quiet hours, and different times — or leave both empty."),
+                code="quiet_hours",
+            )
     with transaction.atomic():
         preferences, _created = NotificationPreferences.objects.select_for_update().get_or_create(user=user)
-        changed = {}
+        changed: dict[str, Any] = {}
         for field in fields:
             if field in choices and getattr(preferences, field) != bool(choices[field]):
                 changed[field] = bool(choices[field])
                 setattr(preferences, field, bool(choices[field]))
+        if quiet_hours is not None:
+            for field, value in zip(QUIET_FIELDS, quiet_hours, strict=True):
+                if getattr(preferences, field) != value:
+                    changed[field] = value.isoformat(timespec="minutes") if value else None
+                    setattr(preferences, field, value)
         preferences.save()
         if changed:
             _audit(actor=user, action="account.notifications_updated", user=user, changes=changed)

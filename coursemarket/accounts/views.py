@@ -14,6 +14,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from coursemarket.notifications.selectors import push_config as push_page_config
+
 from . import privacy, selectors, services
 from .adapter import in_language, set_language_cookie
 from .forms import NotificationPreferencesForm, PasswordConfirmForm, PreferencesForm, ProfileForm
@@ -111,11 +113,18 @@ def notifications(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         services.notification_preferences_update(
-            user=user, choices={field: form.cleaned_data[field] for field in form.fields}
+            user=user,
+            choices={field: form.cleaned_data[field] for field in form.fields if not field.startswith("quiet_hours")},
+            quiet_hours=(form.cleaned_data["quiet_hours_start"], form.cleaned_data["quiet_hours_end"]),
         )
         messages.success(request, _("Your notification choices are saved."))
         return redirect("accounts:notifications")
-    return render(request, "accounts/notifications.html", {"form": form})
+    return render(
+        request,
+        "accounts/notifications.html",
+        {"form": form, "push": push_page_config()},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required

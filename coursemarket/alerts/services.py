@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 from coursemarket.audit.services import audit_record
 from coursemarket.catalog.models import Course, CourseStatus, CourseTranslation, Session
 from coursemarket.catalog.selectors import course_text
-from coursemarket.notifications.models import Category
+from coursemarket.notifications.models import Category, PushKind
 from coursemarket.notifications.services import absolute_url, notify
 
 from .models import INTERVAL, AlertedSession, AlertReason, Frequency, FullSessionSeen, SavedSearch, SearchKind
@@ -294,6 +294,8 @@ def _send(found: list[_Found], *, now: datetime) -> bool:
                 "items": items,
             }
         )
+    first_items = searches[0]["items"] if searches else []
+    first_url = first_items[0]["url"] if isinstance(first_items, list) and first_items else ""
     key = hashlib.sha256(
         ",".join(sorted(f"{r.saved_search_id}:{r.session_id}:{r.reason}" for r in rows)).encode()
     ).hexdigest()[:32]
@@ -302,8 +304,10 @@ def _send(found: list[_Found], *, now: datetime) -> bool:
         dedup_key=f"alerts:{user.pk}:{key}",
         category=Category.SEARCH_ALERTS,
         template="alerts/email/alert",
-        context={"searches": searches, "count": len(rows)},
+        # "url": where a push notification leads (the first course found).
+        context={"searches": searches, "count": len(rows), "url": first_url},
         recipient=user,
+        push=PushKind.SEARCH_ALERTS,
     )
     SavedSearch.objects.filter(pk__in=[entry.saved.pk for entry in found]).update(last_sent_at=now)
     return True

@@ -100,7 +100,19 @@ class Booking(models.Model):
     offer_expires_at = models.DateTimeField(_("offer expires at"), null=True, blank=True, db_index=True)
     unit_price = models.DecimalField(_("price per seat"), max_digits=10, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3)
+    # What the student pays: the seats' price less any discount. Payments,
+    # receipts, refunds and the school's revenue all read this figure.
     total = models.DecimalField(_("total"), max_digits=12, decimal_places=2)
+    # The promo code applied and what it took off, fixed when it was applied
+    # (never recomputed from the code). `discount_by_platform`: a referral
+    # reward the platform pays for, not the school.
+    discount_code = models.CharField(_("promo code"), max_length=40, blank=True)
+    discount_amount = models.DecimalField(_("discount"), max_digits=12, decimal_places=2, default=0)
+    discount_by_platform = models.BooleanField(_("discount paid by the platform"), default=False)
+    # How the visit that booked began (activity.Channel values; utm_source of a
+    # campaign link), for the school's per-channel report.
+    channel = models.CharField(_("channel"), max_length=20, blank=True)
+    utm_source = models.CharField(_("campaign source"), max_length=60, blank=True)
     refunded_amount = models.DecimalField(_("refunded"), max_digits=12, decimal_places=2, default=0)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
@@ -169,3 +181,48 @@ class Booking(models.Model):
                 if refund.state in OPEN_REFUND_STATES:
                     status = "pending"
         return status
+
+
+class CheckinMethod(models.TextChoices):
+    SCAN = "scan", _("Ticket scanned")
+    SEARCH = "search", _("Found by name")
+    ROSTER = "roster", _("Marked on the roster")
+
+
+class MeetingAttendance(models.Model):
+    """A booking's people came to one meeting of its session: what the door's
+    check-in (and the roster's "Mark present") records. One row per booking
+    and meeting, whatever the number of scans; `scan_id` is the id the door's
+    phone gave the scan that made it, so a scan replayed from its offline
+    queue finds its row instead of making another. The booking's own
+    `attended_at` is the earliest of its rows (kept by the roster services)."""
+
+    booking = models.ForeignKey(
+        Booking, verbose_name=_("booking"), on_delete=models.CASCADE, related_name="meeting_attendances"
+    )
+    meeting = models.ForeignKey(
+        "catalog.Meeting", verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="attendances"
+    )
+    checked_in_at = models.DateTimeField(_("checked in at"))
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("checked in by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    method = models.CharField(_("how"), max_length=10, choices=CheckinMethod.choices)
+    scan_id = models.UUIDField(_("scan id"), null=True, blank=True, unique=True)
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("meeting attendance")
+        verbose_name_plural = _("meeting attendances")
+        ordering = ["checked_in_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["booking", "meeting"], name="one_attendance_per_booking_meeting")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.booking_id} @ {self.meeting_id}"

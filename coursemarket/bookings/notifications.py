@@ -15,8 +15,8 @@ from django.utils import translation
 from coursemarket.catalog.models import Meeting, Session
 from coursemarket.catalog.places import place_label
 from coursemarket.catalog.selectors import course_text
-from coursemarket.notifications.models import Category
-from coursemarket.notifications.services import Attachment, LazyAttachment, absolute_url, notify
+from coursemarket.notifications.models import Category, PushKind
+from coursemarket.notifications.services import Attachment, LazyAttachment, absolute_url, notify, notify_push
 from coursemarket.payments.providers import bank_account
 from coursemarket.scheduling.ical import calendar_document
 from coursemarket.schools.models import School
@@ -67,6 +67,7 @@ def build_context(context: dict[str, Any]) -> dict[str, Any]:
         ),
         "course_url": absolute_url("catalog:course_detail", language=language, kwargs={"slug": course.slug}),
         "my_bookings_url": absolute_url("bookings:my_bookings", language=language),
+        "ticket_url": absolute_url("bookings:ticket", language=language, kwargs={"reference": booking.reference}),
     }
 
 
@@ -93,8 +94,11 @@ def _send(
     category: str = Category.TRANSACTIONAL,
     attachments: list[Attachment | LazyAttachment] | None = None,
     url_name: str = "",
+    push: str = "",
     **context: Any,
 ) -> None:
+    """One email to the student (and with `push`, a PushKind, the same news as
+    a push notification, through the same outbox)."""
     notify(
         event=event,
         dedup_key=key,
@@ -104,6 +108,7 @@ def _send(
         builder="coursemarket.bookings.notifications.build_context",
         recipient=booking.student,
         attachments=attachments,
+        push=push,
     )
 
 
@@ -112,7 +117,7 @@ def booking_confirmed(booking: Booking) -> None:
     _send(
         booking, event="bookings.confirmed", key=f"booking-confirmed:{booking.pk}",
         template="bookings/email/booking_confirmed",
-        attachments=[ICS],
+        attachments=[ICS], push=PushKind.BOOKING_CONFIRMED,
     )  # fmt: skip
     school_booking_notify(booking)
 
@@ -141,7 +146,9 @@ def hold_expired(booking: Booking) -> None:
 def booking_cancelled(booking: Booking, *, kind: str) -> None:
     """kind: "booking" (one booking) or "session" (the school cancelled the whole session)."""
     name = "session_cancelled" if kind == "session" else "booking_cancelled"
-    _send(booking, event=f"bookings.{name}", key=f"{name}:{booking.pk}", template=f"bookings/email/{name}")
+    # A push when the school cancelled (the student who cancelled knows).
+    push = PushKind.SCHEDULE_CHANGES if kind == "session" or booking.cancelled_by == "school" else ""
+    _send(booking, event=f"bookings.{name}", key=f"{name}:{booking.pk}", template=f"bookings/email/{name}", push=push)
 
 
 def refund_issued(booking: Booking, refund: Any) -> None:
@@ -170,15 +177,29 @@ def waitlist_offered(booking: Booking) -> None:
     offered = booking.offer_expires_at.isoformat() if booking.offer_expires_at else ""
     _send(
         booking, event="bookings.waitlist_offer", key=f"waitlist-offer:{booking.pk}:{offered}",
-        template="bookings/email/waitlist_offer", url_name="bookings:waitlist_entry",
+        template="bookings/email/waitlist_offer", url_name="bookings:waitlist_entry", push=PushKind.WAITLIST_OFFERS,
     )  # fmt: skip
 
 
 def booking_reminder(booking: Booking, meeting: Meeting) -> None:
     _send(
         booking, event="bookings.reminder", key=f"reminder:{booking.pk}", template="bookings/email/reminder",
-        category=Category.REMINDERS, first_meeting=meeting,
+        category=Category.REMINDERS, first_meeting=meeting, push=PushKind.REMINDERS,
     )  # fmt: skip
+
+
+def booking_reminder_soon(booking: Booking, meeting: Meeting) -> None:
+    """An hour before: a push only (the day-before email said it all)."""
+    notify_push(
+        event="bookings.reminder_soon",
+        dedup_key=f"reminder-soon:{booking.pk}",
+        category=Category.REMINDERS,
+        template="bookings/email/reminder_soon",
+        context={"booking": booking, "url_name": "", "first_meeting": meeting},
+        builder="coursemarket.bookings.notifications.build_context",
+        recipient=booking.student,
+        kind=PushKind.REMINDERS,
+    )
 
 
 def session_changed(session: Session, *, change_key: str, changes: list[dict[str, Any]]) -> None:
@@ -194,7 +215,7 @@ def session_changed(session: Session, *, change_key: str, changes: list[dict[str
         _send(
             booking, event="bookings.session_changed", key=f"session-changed:{booking.pk}:{change_key}",
             template="bookings/email/session_changed", category=Category.COURSE_NEWS, changes=changes,
-            attachments=[ICS],
+            attachments=[ICS], push=PushKind.SCHEDULE_CHANGES,
         )  # fmt: skip
 
 

@@ -19,7 +19,7 @@ from coursemarket.payments.models import PAID_STATES, Payment
 from coursemarket.payments.selectors import latest_payment as payable_latest_payment
 from coursemarket.schools.models import School
 
-from .models import SEAT_TAKING_STATES, Booking, BookingState
+from .models import SEAT_TAKING_STATES, Booking, BookingState, MeetingAttendance
 
 # The tabs of "My bookings".
 TABS = ("upcoming", "past", "cancelled")
@@ -254,3 +254,48 @@ BOOKED_STATES = (BookingState.CONFIRMED, BookingState.COMPLETED, BookingState.PE
 def session_booked_students(session: Session) -> int:
     """How many people are booked on `session` (a student with two bookings counts once)."""
     return Booking.objects.filter(session=session, state__in=BOOKED_STATES).values("student").distinct().count()
+
+
+# What the door lists: who may come in, and who may not any more (so a
+# cancelled ticket is refused by name, offline too). Never payments.
+CHECKIN_LISTED_STATES = (
+    BookingState.CONFIRMED,
+    BookingState.COMPLETED,
+    BookingState.PENDING_PAYMENT,
+    BookingState.CANCELLED,
+    BookingState.REFUNDED,
+)
+
+
+def checkin_roster(*, session: Session) -> dict[str, Any]:
+    """The door's copy of the session (2 queries): meetings, and each booking's
+    reference, names, seats, state and the meetings it was present at. The
+    check-in page downloads it on opening and keeps it for offline use."""
+    bookings = list(
+        Booking.objects.filter(session=session, state__in=CHECKIN_LISTED_STATES)
+        .select_related("student")
+        .order_by("created_at", "id")
+    )
+    present: dict[int, list[int]] = {}
+    for booking_id, meeting_id in MeetingAttendance.objects.filter(booking__session=session).values_list(
+        "booking_id", "meeting_id"
+    ):
+        present.setdefault(booking_id, []).append(meeting_id)
+    admitted = {BookingState.CONFIRMED, BookingState.COMPLETED}
+    return {
+        "session": session.pk,
+        "bookings": [
+            {
+                "reference": b.reference,
+                "names": attendee_names(b),
+                "booked_by": b.student.name,
+                "seats": b.seats,
+                "state": b.state,
+                "state_label": str(b.get_state_display()),
+                "admitted": b.state in admitted,
+                "present": sorted(present.get(b.pk, [])),
+            }
+            for b in bookings
+        ],
+        "generated_at": timezone.now().isoformat(),
+    }

@@ -29,6 +29,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import get_current_timezone_name
 from django.utils.translation import get_language
 
+from coursemarket.core import images
+
 from .models import Course, Session
 from .pagecache import asset_version, fragment_seconds
 
@@ -39,6 +41,16 @@ TEMPLATE = "catalog/includes/course_card.html"
 def _distance(session: Session | None) -> float | None:
     value = getattr(session, "distance", None) if session is not None else None
     return None if value is None else round(float(value), 1)
+
+
+def cover_html(course: Course, *, lazy: bool) -> SafeString | str:
+    picture = images.picture(
+        course.cover_image,
+        images.CARD,
+        alt=course.text.cover_alt,  # type: ignore[attr-defined]
+        focus=(course.cover_focus_x, course.cover_focus_y),
+    )
+    return picture.html(lazy=lazy) if picture else ""
 
 
 def card_shows(course: Course, session: Session | None, *, hide_school: bool) -> list[object]:
@@ -54,6 +66,9 @@ def card_shows(course: Course, session: Session | None, *, hide_school: bool) ->
         school.name,
         school.is_verified,
         course.cover_image.name if course.cover_image else "",
+        text.cover_alt,
+        course.cover_focus_x,
+        course.cover_focus_y,
         course.delivery_mode,
         course.level,
         course.teaching_language,
@@ -75,8 +90,10 @@ def course_cards(
     *,
     hide_school: bool = False,
     request: HttpRequest | None = None,
+    eager: int = 0,
 ) -> dict[int, SafeString]:
     """The card of each course, by course id (courses need `text`, see selectors.attach_texts).
+    The first `eager` cards' covers load at once (the first row), the others lazily.
 
     With a `request`, the card's per-visitor controls (the "Save" heart that
     other apps add to the card) are rendered for that visitor: a signed-in
@@ -96,8 +113,10 @@ def course_cards(
         else:
             common.append(request.path)
     keys: dict[int, str] = {}
+    eager_ids = {course.id for course in courses[:eager]}  # the first row: its covers load at once, not lazily
     for course in courses:
         shows = [*common, *card_shows(course, next_sessions.get(course.id), hide_school=hide_school)]
+        shows.append(course.id in eager_ids)
         keys[course.id] = CARD_PREFIX + hashlib.sha256("\n".join(map(str, shows)).encode()).hexdigest()
     seconds = 0 if personal else fragment_seconds()
     found: dict[str, str] = cache.get_many(list(keys.values())) if seconds > 0 else {}
@@ -110,6 +129,7 @@ def course_cards(
             session = next_sessions.get(course.id)
             context: dict[str, Any] = {
                 "course": course,
+                "cover": cover_html(course, lazy=course.id not in eager_ids),
                 "next_session": session,
                 "distance": _distance(session),
                 "hide_school": hide_school,

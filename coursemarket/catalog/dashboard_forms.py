@@ -8,7 +8,6 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from coursemarket.schools.models import Instructor, Location, Room, School
@@ -18,7 +17,6 @@ from .selectors import category_tree
 from .services import MeetingInput, SessionInput
 
 CURRENCIES = ["EUR", "USD", "GBP", "JPY", "EGP", "MXN", "AUD", "CAD", "CHF", "BRL", "AED", "MAD"]
-MAX_IMAGE_BYTES = 5 * 1024 * 1024
 
 
 def category_choices() -> list[tuple[str, Any]]:
@@ -44,7 +42,7 @@ class CourseForm(forms.ModelForm):
         fields = [
             "title", "summary", "description", "language", "level", "teaching_language", "delivery_mode",
             "duration_hours", "price", "currency", "included", "prerequisites", "audience", "min_group_size",
-            "max_group_size", "cancellation_policy", "cover_image",
+            "max_group_size", "cancellation_policy",
         ]  # fmt: skip
         widgets = {
             "description": forms.Textarea(attrs={"rows": 8}),
@@ -75,14 +73,8 @@ class CourseForm(forms.ModelForm):
             self.add_error("min_group_size", _("The minimum group size cannot be larger than the maximum."))
         return data
 
-    def clean_cover_image(self) -> Any:
-        image = self.cleaned_data.get("cover_image")
-        if image and getattr(image, "size", 0) > MAX_IMAGE_BYTES:
-            raise ValidationError(_("The image is larger than 5 MB."), code="too_large")
-        return image
-
     def service_fields(self) -> dict[str, Any]:
-        data = {name: self.cleaned_data[name] for name in self.Meta.fields if name != "cover_image"}
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
         category_id = self.cleaned_data.get("category_id")
         data["category"] = Category.objects.filter(pk=category_id).first() if category_id else None
         return data
@@ -96,6 +88,50 @@ class TranslationForm(forms.Form):
                             help_text=_("Leave empty to remove this translation."))  # fmt: skip
     summary = forms.CharField(label=_("Summary"), max_length=300, required=False)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 8}))
+    cover_alt = forms.CharField(
+        label=_("Cover description"),
+        max_length=200,
+        required=False,
+        help_text=_("What the cover picture shows, in this language, for people who cannot see it."),
+    )
+
+
+class PictureUploadForm(forms.Form):
+    """A new picture: the cover, or one more for the gallery. The description
+    is checked by the service (a translated error, nothing stored)."""
+
+    image = forms.FileField(
+        label=_("Picture"),
+        help_text=_("JPEG, PNG or WebP, up to 5 MB, at least 200 pixels each way. Wide pictures work best."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    alt_text = forms.CharField(
+        label=_("Description"),
+        max_length=200,
+        required=False,
+        help_text=_("What the picture shows, for people who cannot see it."),
+    )
+    as_cover = forms.BooleanField(label=_("Use as the course's cover"), required=False)
+
+
+class PictureEditForm(forms.Form):
+    """A picture's description, its translations and its focal point."""
+
+    alt_text = forms.CharField(label=_("Description"), max_length=200, required=False)
+    focus_x = forms.IntegerField(label=_("Focal point across (%)"), min_value=0, max_value=100)
+    focus_y = forms.IntegerField(label=_("Focal point down (%)"), min_value=0, max_value=100)
+
+    def __init__(self, *args: Any, languages: list[tuple[str, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)
+        self.languages = list(languages)
+        for code, name in self.languages:
+            self.fields[f"alt_{code}"] = forms.CharField(
+                label=_("Description in %(language)s") % {"language": name}, max_length=200, required=False
+            )
+            self.fields[f"alt_{code}"].widget.attrs.update({"lang": code, "dir": "rtl" if code == "ar" else "ltr"})
+
+    def translations(self) -> dict[str, str]:
+        return {code: self.cleaned_data.get(f"alt_{code}") or "" for code, _name in self.languages}
 
 
 def _zone_choices() -> list[tuple[str, str]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from coursemarket.core import images
 from coursemarket.core.redirects import next_url
 from coursemarket.scheduling.editor import first_meeting_from, override_reason, repeat_step
 from coursemarket.schools.permissions import Perm
@@ -22,8 +24,17 @@ from coursemarket.schools.selectors import SchoolAccess
 from coursemarket.schools.views.staff import attach_errors, render_dashboard, staff_view
 
 from . import services
-from .dashboard_forms import CancelSessionForm, CourseForm, MeetingFormSet, SessionForm, TranslationForm, session_input
-from .models import Course, Session, SessionStatus, default_teaching_language
+from .dashboard_forms import (
+    CancelSessionForm,
+    CourseForm,
+    MeetingFormSet,
+    PictureEditForm,
+    PictureUploadForm,
+    SessionForm,
+    TranslationForm,
+    session_input,
+)
+from .models import Course, CourseImage, Session, SessionStatus, default_teaching_language
 from .timeutil import utc_to_local
 
 
@@ -68,7 +79,6 @@ def course_create(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
                 actor=request.user,
                 school=access.school,
                 skill_tags=form.skill_list(),
-                cover_image=form.cleaned_data.get("cover_image") or "",
                 **form.service_fields(),
             )
         except ValidationError as exc:
@@ -92,8 +102,6 @@ def course_edit(request: HttpRequest, access: SchoolAccess, course_id: int) -> H
     form = CourseForm(request.POST or None, request.FILES or None, instance=Course.objects.get(pk=course.pk))
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields()
-        if form.cleaned_data.get("cover_image") is not None:
-            fields["cover_image"] = form.cleaned_data["cover_image"]
         try:
             services.course_update(actor=request.user, course=course, skill_tags=form.skill_list(), **fields)
         except ValidationError as exc:
@@ -125,7 +133,14 @@ def course_translations(request: HttpRequest, access: SchoolAccess, course_id: i
         return redirect("catalog:dashboard_course_edit", slug=access.school.slug, course_id=course.pk)
     existing = course.translations.filter(language=language).first()
     initial = (
-        {"title": existing.title, "summary": existing.summary, "description": existing.description} if existing else {}
+        {
+            "title": existing.title,
+            "summary": existing.summary,
+            "description": existing.description,
+            "cover_alt": existing.cover_alt,
+        }
+        if existing
+        else {}
     )
     form = TranslationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -285,3 +300,137 @@ def session_cancel(request: HttpRequest, access: SchoolAccess, course_id: int, s
         section="courses",
         status=400 if form.errors else 200,
     )
+
+
+# --- pictures: the cover and the gallery -------------------------------------
+
+
+def _picture_languages(course: Course) -> list[tuple[str, str]]:
+    """The languages the course is translated into, for the descriptions' translations."""
+    names = dict(settings.LANGUAGES)
+    codes = sorted(course.translations.values_list("language", flat=True))
+    return [(code, str(names.get(code, code))) for code in codes]
+
+
+def _pictures_url(access: SchoolAccess, course: Course) -> str:
+    return reverse("catalog:dashboard_course_pictures", kwargs={"slug": access.school.slug, "course_id": course.pk})
+
+
+def _cover_form(course: Course, languages: list[tuple[str, str]], data: Any = None) -> PictureEditForm:
+    translated = dict(course.translations.values_list("language", "cover_alt"))
+    initial: dict[str, Any] = {"alt_text": course.cover_alt, "focus_x": course.cover_focus_x}
+    initial["focus_y"] = course.cover_focus_y
+    initial.update({f"alt_{code}": translated.get(code, "") for code, _name in languages})
+    return PictureEditForm(data, languages=languages, initial=initial, prefix="cover")
+
+
+def _image_form(image: CourseImage, languages: list[tuple[str, str]], data: Any = None) -> PictureEditForm:
+    initial: dict[str, Any] = {"alt_text": image.alt_text, "focus_x": image.focus_x, "focus_y": image.focus_y}
+    initial.update({f"alt_{code}": image.alt_translations.get(code, "") for code, _name in languages})
+    return PictureEditForm(data, languages=languages, initial=initial, prefix=f"image-{image.pk}")
+
+
+def _gallery_picture(image: CourseImage) -> images.Picture | None:
+    return images.picture(image.image, images.GALLERY, alt=image.alt_text, focus=(image.focus_x, image.focus_y))
+
+
+@staff_view(Perm.MANAGE_COURSES)
+def course_pictures(request: HttpRequest, access: SchoolAccess, course_id: int) -> HttpResponse:
+    """The cover and the gallery: upload (POST here), and a form per picture
+    for its description and focal point (posted to course_picture_edit)."""
+    course = _course(access, course_id)
+    languages = _picture_languages(course)
+    upload = PictureUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and upload.is_valid():
+        file, alt = upload.cleaned_data["image"], upload.cleaned_data["alt_text"]
+        try:
+            if upload.cleaned_data["as_cover"] or not course.cover_image:
+                services.course_cover_set(actor=request.user, course=course, upload=file, alt=alt)
+                messages.success(
+                    request, _("The cover is saved. Pick its focal point below if the subject is not centred.")
+                )
+            else:
+                services.course_image_add(actor=request.user, course=course, upload=file, alt_text=alt)
+                messages.success(request, _("The picture is added to the gallery."))
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict") and "cover_alt" in exc.error_dict:
+                exc = ValidationError({"alt_text": exc.error_dict["cover_alt"]})
+            attach_errors(upload, exc)
+        else:
+            return redirect(_pictures_url(access, course))
+    gallery = list(course.images.all())
+    context = {
+        "course": course,
+        "upload": upload,
+        "cover_form": _cover_form(course, languages) if course.cover_image else None,
+        "cover_picture": images.picture(
+            course.cover_image, images.CARD, alt=course.cover_alt, focus=(course.cover_focus_x, course.cover_focus_y)
+        ),
+        "gallery": [(image, _image_form(image, languages), _gallery_picture(image)) for image in gallery],
+        "gallery_max": services.GALLERY_MAX,
+    }
+    return render_dashboard(
+        request,
+        access,
+        "catalog/dashboard/course_pictures.html",
+        context,
+        section="courses",
+        status=400 if upload.errors else 200,
+    )
+
+
+@require_POST
+@staff_view(Perm.MANAGE_COURSES)
+def course_picture_edit(request: HttpRequest, access: SchoolAccess, course_id: int, image_id: int = 0) -> HttpResponse:
+    """Save a picture's description and focal point (image_id 0: the cover),
+    or, with `action`, move it, delete it or remove the cover."""
+    course = _course(access, course_id)
+    image = get_object_or_404(CourseImage, pk=image_id, course=course) if image_id else None
+    action = request.POST.get("action", "save")
+    try:
+        if action in ("earlier", "later") and image is not None:
+            services.course_image_move(actor=request.user, image=image, offset=-1 if action == "earlier" else 1)
+            messages.success(request, _("The gallery's order is saved."))
+        elif action == "delete":
+            if image is None:
+                services.course_cover_remove(actor=request.user, course=course)
+                messages.success(request, _("The cover is removed."))
+            else:
+                services.course_image_delete(actor=request.user, image=image)
+                messages.success(request, _("The picture is deleted."))
+        else:
+            languages = _picture_languages(course)
+            form = (
+                _cover_form(course, languages, request.POST)
+                if image is None
+                else _image_form(image, languages, request.POST)
+            )
+            if not form.is_valid():
+                for errors in form.errors.values():
+                    for error in errors:
+                        messages.error(request, str(error))
+                return redirect(_pictures_url(access, course))
+            data = form.cleaned_data
+            if image is None:
+                services.course_cover_update(
+                    actor=request.user,
+                    course=course,
+                    alt=data["alt_text"],
+                    focus_x=data["focus_x"],
+                    focus_y=data["focus_y"],
+                    alt_translations=form.translations(),
+                )
+            else:
+                services.course_image_update(
+                    actor=request.user,
+                    image=image,
+                    alt_text=data["alt_text"],
+                    focus_x=data["focus_x"],
+                    focus_y=data["focus_y"],
+                    alt_translations=form.translations(),
+                )
+            messages.success(request, _("The picture is saved."))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect(_pictures_url(access, course) + (f"#picture-{image.pk}" if image else "#cover"))

@@ -4,7 +4,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone as dj_timezone
@@ -164,6 +164,16 @@ class Course(models.Model):
     min_group_size = models.PositiveSmallIntegerField(_("minimum group size"), default=1)
     max_group_size = models.PositiveSmallIntegerField(_("maximum group size"), default=12)
     cover_image = models.ImageField(_("cover image"), upload_to="courses/covers/", blank=True)
+    cover_alt = models.CharField(
+        _("cover description"), max_length=200, blank=True, help_text=_("What the picture shows, for screen readers.")
+    )
+    # Where the subject is, in percent of the width and height: crops keep it.
+    cover_focus_x = models.PositiveSmallIntegerField(
+        _("focal point x"), default=50, validators=[MaxValueValidator(100)]
+    )
+    cover_focus_y = models.PositiveSmallIntegerField(
+        _("focal point y"), default=50, validators=[MaxValueValidator(100)]
+    )
     cancellation_policy = models.CharField(
         _("cancellation policy"), max_length=12, choices=CancellationPolicy.choices, default=CancellationPolicy.MODERATE
     )
@@ -237,6 +247,7 @@ class CourseTranslation(models.Model):
     title = models.CharField(_("title"), max_length=140)
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True)
+    cover_alt = models.CharField(_("cover description"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("course translation")
@@ -248,9 +259,20 @@ class CourseTranslation(models.Model):
 
 
 class CourseImage(models.Model):
+    """A gallery picture of a course: a clean master (coursemarket.core.images),
+    its description in the course's language (`alt_text`) and in the languages
+    the course is translated into (`alt_translations`, language -> text), and
+    the focal point its crops keep."""
+
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="images")
-    image = models.ImageField(_("image"), upload_to="courses/gallery/")
+    image = models.ImageField(_("image"), upload_to="courses/gallery/", width_field="width", height_field="height")
+    width = models.PositiveIntegerField(_("width"), default=0, editable=False)
+    height = models.PositiveIntegerField(_("height"), default=0, editable=False)
     caption = models.CharField(_("caption"), max_length=140, blank=True)
+    alt_text = models.CharField(_("description"), max_length=200, default="")
+    alt_translations = models.JSONField(_("translated descriptions"), default=dict, blank=True)
+    focus_x = models.PositiveSmallIntegerField(_("focal point x"), default=50, validators=[MaxValueValidator(100)])
+    focus_y = models.PositiveSmallIntegerField(_("focal point y"), default=50, validators=[MaxValueValidator(100)])
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -259,7 +281,10 @@ class CourseImage(models.Model):
         ordering = ["position", "id"]
 
     def __str__(self) -> str:
-        return self.caption or str(self.image.name)
+        return self.alt_text or self.caption or str(self.image.name)
+
+    def alt_in(self, language: str) -> str:
+        return str(self.alt_translations.get(language) or self.alt_text)
 
 
 class SessionStatus(models.TextChoices):

@@ -47,6 +47,7 @@ class CourseText:
     summary: str
     description: str
     language: str
+    cover_alt: str = ""
 
 
 def _current_language() -> str:
@@ -71,9 +72,13 @@ def course_text(course: Course, language: str | None = None) -> CourseText:
         for text in found:
             if text.language == language:
                 return CourseText(
-                    text.title, text.summary or course.summary, text.description or course.description, language
+                    text.title,
+                    text.summary or course.summary,
+                    text.description or course.description,
+                    language,
+                    text.cover_alt or course.cover_alt,
                 )
-    return CourseText(course.title, course.summary, course.description, course.language)
+    return CourseText(course.title, course.summary, course.description, course.language, course.cover_alt)
 
 
 def attach_texts(courses: Iterable[Course], language: str | None = None) -> list[Course]:
@@ -659,6 +664,9 @@ def public_course(*, slug: str) -> Course:
     course = (
         with_texts(Course.objects.select_related("school").prefetch_related("skills"))
         .filter(slug=slug, status=CourseStatus.PUBLISHED)
+        .annotate(  # the share card shows the rating (reviews keeps the summary; read here without importing it)
+            share_rating_average=F("rating_summary__average"), share_rating_count=F("rating_summary__count")
+        )
         .first()
     )
     if course is None:

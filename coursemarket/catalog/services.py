@@ -19,11 +19,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from coursemarket.audit.services import audit_record, changes_between
+from coursemarket.core import images
 from coursemarket.schools.models import Instructor, Location, Room, School
 from coursemarket.schools.permissions import Perm
 from coursemarket.schools.selectors import user_can
 
-from .models import Course, CourseStatus, CourseTranslation, Meeting, Session, SessionStatus, Skill
+from .models import Course, CourseImage, CourseStatus, CourseTranslation, Meeting, Session, SessionStatus, Skill
 from .pagecache import catalog_changed
 from .places import place_label
 from .search.index import CHUNK as SEARCH_CHUNK
@@ -191,7 +192,14 @@ def course_duplicate(*, actor: Any, course: Course) -> Course:
     copy.save()
     copy.skills.set(course.skills.all())
     CourseTranslation.objects.bulk_create(
-        CourseTranslation(course=copy, language=t.language, title=t.title, summary=t.summary, description=t.description)
+        CourseTranslation(
+            course=copy,
+            language=t.language,
+            title=t.title,
+            summary=t.summary,
+            description=t.description,
+            cover_alt=t.cover_alt,
+        )
         for t in course.translations.all()
     )
     audit_record(
@@ -215,7 +223,14 @@ def _texts_changed(course: Course) -> None:
 
 
 def course_translation_save(
-    *, actor: Any, course: Course, language: str, title: str, summary: str = "", description: str = ""
+    *,
+    actor: Any,
+    course: Course,
+    language: str,
+    title: str,
+    summary: str = "",
+    description: str = "",
+    cover_alt: str | None = None,
 ) -> CourseTranslation | None:
     """Add or change the course's texts in `language`; empty texts remove it."""
     _require(actor, course.school)
@@ -235,8 +250,11 @@ def course_translation_save(
                 changes={"language": language},
             )
         return None
+    defaults = {"title": title, "summary": summary, "description": description}
+    if cover_alt is not None:  # None: keep the translated cover description as it is
+        defaults["cover_alt"] = cover_alt.strip()[:200]
     translation, _created = CourseTranslation.objects.update_or_create(
-        course=course, language=language, defaults={"title": title, "summary": summary, "description": description}
+        course=course, language=language, defaults=defaults
     )
     _texts_changed(course)
     audit_record(
@@ -690,3 +708,210 @@ def courses_import(*, actor: Any | None, school: School, rows: list[ImportedCour
             changes={"created": outcome.created, "updated": outcome.updated, "published": publish},
         )
     return outcome
+
+
+# --- pictures: the cover and the gallery (coursemarket.core.images) ---------
+
+MASTER_MAX_SIDE = 2400  # the stored original; every rendition is made from it
+GALLERY_MAX = 12
+
+
+def _alt(text: str, *, field: str = "alt_text") -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(
+            {
+                field: _(
+                    "Describe the picture for people who cannot see it (for example “Students at a pottery wheel”)."
+                )
+            },
+            code="alt_required",
+        )
+    if len(text) > 200:
+        raise ValidationError({field: _("Keep the description under 200 characters.")}, code="alt_too_long")
+    return text
+
+
+def _focus(x: int | float, y: int | float) -> tuple[int, int]:
+    try:
+        fx, fy = round(float(x)), round(float(y))
+    except (TypeError, ValueError):
+        fx, fy = -1, -1
+    if not (0 <= fx <= 100 and 0 <= fy <= 100):
+        raise ValidationError({"focus": _("Pick the focal point on the picture.")}, code="bad_focus")
+    return fx, fy
+
+
+def _translated_alts(course: Course, alts: dict[str, str] | None) -> dict[str, str]:
+    """Only the languages the course is translated into, blank ones dropped."""
+    languages = set(course.translations.values_list("language", flat=True))
+    return {lang: text.strip()[:200] for lang, text in (alts or {}).items() if lang in languages and text.strip()}
+
+
+def _pictures_changed(course: Course) -> None:
+    catalog_changed(course.pk)
+
+
+@transaction.atomic
+def course_cover_set(
+    *, actor: Any, course: Course, upload: Any, alt: str, focus_x: int = 50, focus_y: int = 50
+) -> Course:
+    """Replace the course's cover: checked, cleaned (no EXIF/GPS), stored once,
+    its renditions made. A refused picture changes nothing."""
+    course = Course.objects.select_for_update().get(pk=course.pk)
+    _require(actor, course.school)
+    alt = _alt(alt, field="cover_alt")
+    point = _focus(focus_x, focus_y)
+    master = images.clean_image(upload, max_side=MASTER_MAX_SIDE, name=f"{course.slug[:60]}-cover", min_side=200)
+    before = course.cover_image.name
+    course.cover_image.save(master.name or "cover.jpg", master, save=False)
+    course.cover_alt, (course.cover_focus_x, course.cover_focus_y) = alt, point
+    course.save(update_fields=["cover_image", "cover_alt", "cover_focus_x", "cover_focus_y", "updated_at"])
+    images.generate_renditions(course.cover_image, focus=point, kinds=(images.CARD, images.HERO), share=True)
+    _pictures_changed(course)
+    audit_record(
+        actor=actor,
+        action="course.cover_changed",
+        target=course,
+        school_id=course.school_id,
+        changes={"cover_image": [before, course.cover_image.name]},
+    )
+    return course
+
+
+@transaction.atomic
+def course_cover_update(
+    *, actor: Any, course: Course, alt: str, focus_x: int, focus_y: int, alt_translations: dict[str, str] | None = None
+) -> Course:
+    """Change the cover's description (and its translations) and focal point."""
+    course = Course.objects.select_for_update().get(pk=course.pk)
+    _require(actor, course.school)
+    if not course.cover_image:
+        raise ValidationError(_("This course has no cover yet."), code="no_cover")
+    course.cover_alt = _alt(alt, field="cover_alt")
+    course.cover_focus_x, course.cover_focus_y = _focus(focus_x, focus_y)
+    course.save(update_fields=["cover_alt", "cover_focus_x", "cover_focus_y", "updated_at"])
+    for language, text in _translated_alts(course, alt_translations).items():
+        CourseTranslation.objects.filter(course=course, language=language).update(cover_alt=text)
+    images.generate_renditions(
+        course.cover_image, focus=(course.cover_focus_x, course.cover_focus_y), kinds=(images.CARD, images.HERO),
+        share=True,
+    )  # fmt: skip
+    _pictures_changed(course)
+    audit_record(actor=actor, action="course.cover_updated", target=course, school_id=course.school_id, changes={})
+    return course
+
+
+@transaction.atomic
+def course_cover_remove(*, actor: Any, course: Course) -> Course:
+    course = Course.objects.select_for_update().get(pk=course.pk)
+    _require(actor, course.school)
+    before = course.cover_image.name
+    course.cover_image, course.cover_alt = "", ""
+    course.save(update_fields=["cover_image", "cover_alt", "updated_at"])
+    _pictures_changed(course)
+    audit_record(
+        actor=actor,
+        action="course.cover_removed",
+        target=course,
+        school_id=course.school_id,
+        changes={"cover_image": [before, ""]},
+    )
+    return course
+
+
+@transaction.atomic
+def course_image_add(
+    *, actor: Any, course: Course, upload: Any, alt_text: str, alt_translations: dict[str, str] | None = None
+) -> CourseImage:
+    """Add a picture at the end of the gallery."""
+    course = Course.objects.select_for_update().get(pk=course.pk)
+    _require(actor, course.school)
+    alt_text = _alt(alt_text)
+    count = course.images.count()
+    if count >= GALLERY_MAX:
+        raise ValidationError(
+            _("A gallery holds at most %(count)s pictures. Delete one first.") % {"count": GALLERY_MAX},
+            code="gallery_full",
+        )
+    master = images.clean_image(upload, max_side=MASTER_MAX_SIDE, name=f"{course.slug[:60]}", min_side=200)
+    image = CourseImage(
+        course=course, alt_text=alt_text, alt_translations=_translated_alts(course, alt_translations), position=count
+    )
+    image.image.save(master.name or "picture.jpg", master, save=False)
+    image.save()
+    images.generate_renditions(image.image, kinds=(images.GALLERY,))
+    _pictures_changed(course)
+    audit_record(
+        actor=actor,
+        action="course.picture_added",
+        target=course,
+        school_id=course.school_id,
+        changes={"image": image.image.name},
+    )
+    return image
+
+
+def _gallery_image(actor: Any, image: CourseImage) -> CourseImage:
+    locked = CourseImage.objects.select_for_update().select_related("course__school").get(pk=image.pk)
+    _require(actor, locked.course.school)
+    return locked
+
+
+@transaction.atomic
+def course_image_update(
+    *,
+    actor: Any,
+    image: CourseImage,
+    alt_text: str,
+    focus_x: int,
+    focus_y: int,
+    alt_translations: dict[str, str] | None = None,
+) -> CourseImage:
+    image = _gallery_image(actor, image)
+    image.alt_text = _alt(alt_text)
+    image.focus_x, image.focus_y = _focus(focus_x, focus_y)
+    image.alt_translations = _translated_alts(image.course, alt_translations)
+    image.save(update_fields=["alt_text", "focus_x", "focus_y", "alt_translations"])
+    images.generate_renditions(image.image, focus=(image.focus_x, image.focus_y), kinds=(images.GALLERY,))
+    _pictures_changed(image.course)
+    audit_record(
+        actor=actor, action="course.picture_updated", target=image.course, school_id=image.course.school_id, changes={}
+    )
+    return image
+
+
+@transaction.atomic
+def course_image_move(*, actor: Any, image: CourseImage, offset: int) -> None:
+    """Move a gallery picture `offset` places (−1 earlier, +1 later); positions are renumbered 0…n−1."""
+    image = _gallery_image(actor, image)
+    ordered = list(CourseImage.objects.select_for_update().filter(course=image.course).order_by("position", "id"))
+    index = next(i for i, other in enumerate(ordered) if other.pk == image.pk)
+    target = min(max(0, index + offset), len(ordered) - 1)
+    ordered.insert(target, ordered.pop(index))
+    for position, other in enumerate(ordered):
+        other.position = position
+    CourseImage.objects.bulk_update(ordered, ["position"])
+    _pictures_changed(image.course)
+    audit_record(
+        actor=actor,
+        action="course.pictures_reordered",
+        target=image.course,
+        school_id=image.course.school_id,
+        changes={"order": [other.pk for other in ordered]},
+    )
+
+
+@transaction.atomic
+def course_image_delete(*, actor: Any, image: CourseImage) -> None:
+    image = _gallery_image(actor, image)
+    course = image.course
+    name = image.image.name
+    image.delete()
+    for position, other in enumerate(CourseImage.objects.filter(course=course).order_by("position", "id")):
+        if other.position != position:
+            CourseImage.objects.filter(pk=other.pk).update(position=position)
+    _pictures_changed(course)
+    audit_record(
+        actor=actor, action="course.picture_deleted", target=course, school_id=course.school_id, changes={"image": name}
+    )

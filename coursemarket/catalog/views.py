@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import get_template
 from django.urls import reverse
@@ -20,13 +20,15 @@ from django.utils.timezone import get_current_timezone_name
 from django.utils.translation import get_language, gettext
 
 from coursemarket.activity.pages import note_result_count
+from coursemarket.core import images
+from coursemarket.core.sharing import ShareImage, share_tags
 
-from . import seo
+from . import seo, sharecards
 from .cards import course_cards
 from .course_sections import course_page_sections
 from .coursepage import session_cards_html
 from .forms import ListingForm
-from .models import Course
+from .models import Course, Session
 from .pagecache import (
     ALL,
     LISTING,
@@ -95,7 +97,7 @@ def _listing(request: HttpRequest, *, category_slug: str = "") -> HttpResponse:
         "listing": listing,
         "page": page,
         "courses": courses,
-        "cards": course_cards(courses, next_sessions_for(courses, filters), request=request),
+        "cards": course_cards(courses, next_sessions_for(courses, filters), request=request, eager=3),
         "filters": filters,
         "categories": category_nodes(),
         "category": category_by_slug(category_slug) if category_slug else None,
@@ -216,8 +218,25 @@ def _course_parts(request: HttpRequest, slug: str) -> tuple[dict[str, str], date
     sessions = upcoming_sessions(course=course)
     sessions_html = session_cards_html(request, course=course, sessions=sessions)
     url = request.build_absolute_uri(reverse("catalog:course_detail", args=[course.slug]))
+    text = course.text  # type: ignore[attr-defined]
+    language = (get_language() or "en").split("-")[0]
+    hero = images.picture(
+        course.cover_image, images.HERO, alt=text.cover_alt, focus=(course.cover_focus_x, course.cover_focus_y)
+    )
+    gallery = [
+        (
+            image,
+            images.picture(
+                image.image, images.GALLERY, alt=image.alt_in(language), focus=(image.focus_x, image.focus_y)
+            ),
+        )
+        for image in course.images.all()
+    ]
     context = {
         "course": course,
+        "hero": hero.html(lazy=False) if hero else "",
+        "gallery": [(image, picture.html() if picture else "", image.alt_in(language)) for image, picture in gallery],
+        "share": _course_share_tags(request, course, sessions, url),
         "sessions": sessions,
         "sessions_html": sessions_html,
         "instructors": course_instructors(sessions),
@@ -226,7 +245,6 @@ def _course_parts(request: HttpRequest, slug: str) -> tuple[dict[str, str], date
         "json_ld": seo.course_json_ld(course=course, sessions=sessions, url=url, request=request),
         "canonical_url": url,
     }
-    text = course.text  # type: ignore[attr-defined]
     parts = {
         "title": escape(f"{text.title} · {course.school.name} · Coursemarket"),
         "description": escape(text.summary or text.title),
@@ -239,3 +257,70 @@ def _course_parts(request: HttpRequest, slug: str) -> tuple[dict[str, str], date
     moments = [m for s in sessions for m in (s.starts_at, s.booking_deadline) if m is not None and m > now]
     moments += [m.starts_at for s in sessions for m in s.meetings.all() if m.starts_at > now]
     return parts, min(moments, default=None)
+
+
+def _course_share_tags(request: HttpRequest, course: Course, sessions: list[Session], url: str) -> str:
+    """The course page's Open Graph tags. With ?session=<id> (a shared session),
+    the card is that session's, with its seats left."""
+    text = course.text  # type: ignore[attr-defined]
+    wanted = request.GET.get("session", "")
+    session = next((s for s in sessions if str(s.pk) == wanted), None)
+    facts = sharecards.share_facts(
+        course, session or (sessions[0] if sessions else None), with_seats=session is not None, look_up_next=False
+    )
+    title = text.title
+    if session is not None:
+        title = f"{text.title} · {facts.when}"
+        image_url = reverse("catalog:session_share_image", args=[course.slug, session.pk, facts.fingerprint])
+        url = f"{url}?session={session.pk}"
+    else:
+        image_url = reverse("catalog:course_share_image", args=[course.slug, facts.fingerprint])
+    alt = ", ".join(part for part in (text.title, course.school.name, facts.when, facts.price) if part)
+    return share_tags(
+        request,
+        title=title,
+        description=text.summary or text.title,
+        url=url,
+        image=ShareImage(image_url, sharecards.WIDTH, sharecards.HEIGHT, alt),
+    )
+
+
+def _share_png(course: Course, facts: sharecards.ShareFacts, *, max_age: int) -> HttpResponse:
+    response = HttpResponse(sharecards.card_png(course, facts), content_type="image/png")
+    response["Cache-Control"] = f"public, max-age={max_age}" + (", immutable" if max_age >= 86400 else "")
+    return response
+
+
+def course_share_image(request: HttpRequest, slug: str, fingerprint: str) -> HttpResponse:
+    """The course's share card. Its address names the facts it shows: an old
+    address redirects to the current card, the current one is cached for a year."""
+    course = sharecards.course_for_card(slug)
+    if course is None:
+        raise Http404
+    facts = sharecards.share_facts(course)
+    if facts.fingerprint != fingerprint:
+        response: HttpResponse = HttpResponseRedirect(
+            reverse("catalog:course_share_image", args=[slug, facts.fingerprint])
+        )
+        response["Cache-Control"] = "public, max-age=300"
+        return response
+    return _share_png(course, facts, max_age=365 * 86400)
+
+
+def session_share_image(request: HttpRequest, slug: str, session_id: int, fingerprint: str) -> HttpResponse:
+    """A session's share card, with its seats left as of when it was fetched."""
+    course = sharecards.course_for_card(slug)
+    session = (
+        Session.objects.filter(pk=session_id, course=course, starts_at__gt=timezone.now()).first() if course else None
+    )
+    if course is None or session is None:
+        raise Http404
+    session.course = course
+    facts = sharecards.share_facts(course, session, with_seats=True)
+    if facts.fingerprint != fingerprint:
+        response: HttpResponse = HttpResponseRedirect(
+            reverse("catalog:session_share_image", args=[slug, session_id, facts.fingerprint])
+        )
+        response["Cache-Control"] = "public, max-age=60"
+        return response
+    return _share_png(course, facts, max_age=365 * 86400)

@@ -3,6 +3,7 @@ comparison pages. Thin: parse, call a service or selector, render."""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -14,8 +15,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from coursemarket.catalog.models import Course
 from coursemarket.catalog.selectors import cities_with_sessions
+from coursemarket.core import images
 from coursemarket.core.redirects import next_url
+from coursemarket.core.sharing import ShareImage, share_tags
 
 from . import activity
 from .models import TRAY_LIMIT, TRAY_MINIMUM
@@ -162,11 +166,11 @@ def compare(request: HttpRequest) -> HttpResponse:
             len(titles),
         )
         % {"count": len(titles)},
-        "og_image": next((c.course.cover_image.url for c in columns if c.course.cover_image), ""),
         "place": place,
         "signed_in": signed_in,
         **_page_context(request, sections, diff),
     }
+    context["share"] = _share(request, context, next((c.course for c in columns if c.course.cover_image), None))
     return render(request, "compare/compare.html", context)
 
 
@@ -195,7 +199,26 @@ def compare_sessions(request: HttpRequest, slug: str) -> HttpResponse:
         "share_url": request.build_absolute_uri(reverse("compare:sessions", args=[columns.course.slug])),
         "og_title": _("Compare the dates of %(title)s") % {"title": columns.course.text.title},  # type: ignore[attr-defined]
         "og_description": _("Every upcoming session side by side: where, when, price and seats."),
-        "og_image": columns.course.cover_image.url if columns.course.cover_image else "",
         **_page_context(request, sections, diff),
     }
+    context["share"] = _share(request, context, columns.course)
     return render(request, "compare/sessions.html", context)
+
+
+def _share(request: HttpRequest, context: dict[str, Any], course: Course | None) -> str:
+    """The page's Open Graph tags: the first compared course's cover as the picture."""
+    image = None
+    if course is not None and course.cover_image:
+        image = ShareImage(
+            images.share_rendition_url(course.cover_image, (course.cover_focus_x, course.cover_focus_y)),
+            1200,
+            630,
+            course.text.cover_alt or course.text.title,  # type: ignore[attr-defined]
+        )
+    return share_tags(
+        request,
+        title=context["og_title"],
+        description=context["og_description"],
+        url=context["share_url"],
+        image=image,
+    )

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.usersessions",
     "parler",
+    "imagekit",  # picture renditions (coursemarket.core.images)
     # Our apps, by domain. Order matters only for template overrides.
     "coursemarket.core",
     "coursemarket.web",
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
     "coursemarket.schools",
     "coursemarket.catalog",
     "coursemarket.bookings",
+    "coursemarket.promotions",
     "coursemarket.scheduling",
     "coursemarket.imports",
     "coursemarket.alerts",
@@ -89,6 +91,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",  # before WhiteNoise: static files get it too
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages compressed (static files come compressed from WhiteNoise above, which answers before this):
+    # a course page's HTML is 66 KB, ~12 KB gzipped. Django pads the body against BREACH.
+    "coursemarket.core.middleware.PageGZipMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -103,6 +108,7 @@ MIDDLEWARE = [
     "coursemarket.accounts.middleware.UserSessionActivityMiddleware",  # allauth usersessions, throttled
     "coursemarket.core.middleware.RequestContextMiddleware",
     "coursemarket.accounts.middleware.TimezoneMiddleware",
+    "coursemarket.promotions.middleware.ReferralMiddleware",  # ?ref= kept in the session (first touch wins)
     # Innermost: records searches and course views after the page cache answered (activity/middleware.py).
     "coursemarket.activity.middleware.ActivityMiddleware",
 ]
@@ -288,6 +294,8 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
     "change_password": "5/m/user",
+    # Wrong promo codes at checkout (bookings.views.checkout.apply_code): guessing costs a wait.
+    "promo_code": "10/10m/user,30/h/ip",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Coursemarket"
@@ -384,6 +392,12 @@ if MEDIA_BUCKET:
         },
     }
     SERVE_MEDIA = False  # nothing on local disk to serve
+# Picture renditions (coursemarket.core.images, django-imagekit): stored beside
+# the uploads, under a hashed name per master, crop and format.
+IMAGEKIT_CACHEFILE_DIR = "renditions"
+IMAGEKIT_SPEC_CACHEFILE_NAMER = "imagekit.cachefiles.namers.source_name_as_path"
+# seed_demo makes the demo covers' renditions (about a minute); the tests' demo skips them.
+DEMO_RENDITIONS = env_bool("DEMO_RENDITIONS", True)
 WHITENOISE_MAX_AGE = 3600
 # Hashed files are immutable: WhiteNoise serves them with a one-year max-age.
 
@@ -413,6 +427,22 @@ if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
 ANYMAIL = {key.removeprefix("ANYMAIL_"): value for key, value in os.environ.items() if key.startswith("ANYMAIL_")}
 OUTBOX_POLL_SECONDS = float(os.environ.get("OUTBOX_POLL_SECONDS", "1"))
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
+# Web Push (notifications/push.py): the VAPID key pair that signs every push
+# (`manage.py generate_vapid_keys` prints a new one), the contact the push
+# services may write to, how long a push service keeps an undelivered push.
+# Without them in the environment, var/vapid.env (written by `make run`) is read.
+_VAPID_FILE = {
+    name: value
+    for name, _eq, value in (
+        line.strip().partition("=")
+        for line in ((VAR_DIR / "vapid.env").read_text().splitlines() if (VAR_DIR / "vapid.env").is_file() else [])
+    )
+}
+VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY") or _VAPID_FILE.get("VAPID_PUBLIC_KEY", "")
+VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY") or _VAPID_FILE.get("VAPID_PRIVATE_KEY", "")
+VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:operators@coursemarket.test")
+PUSH_TTL_SECONDS = int(os.environ.get("PUSH_TTL_SECONDS", str(12 * 3600)))
+PUSH_TIMEOUT_SECONDS = 10
 OUTBOX_RETRY_BASE_SECONDS = float(os.environ.get("OUTBOX_RETRY_BASE_SECONDS", "60"))
 OUTBOX_CLAIM_TIMEOUT_SECONDS = float(os.environ.get("OUTBOX_CLAIM_TIMEOUT_SECONDS", "300"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Coursemarket <no-reply@coursemarket.localhost>")
@@ -425,6 +455,16 @@ BOOKING_OFFER_HOURS = int(os.environ.get("BOOKING_OFFER_HOURS", "24"))
 # on top (see bookings.services.checkout.booking_price_breakdown).
 PLATFORM_FEE_PERCENT = os.environ.get("PLATFORM_FEE_PERCENT", "5")
 BANK_TRANSFER_DAYS = int(os.environ.get("BANK_TRANSFER_DAYS", "5"))
+
+# Referrals (promotions/referrals.py): a visit with ?ref= counts for this many
+# days (first touch wins); a referred student's first paid booking gives both
+# a personal single-use code: a percentage, or a fixed credit (in
+# REFERRAL_REWARD_CURRENCY, else the paid booking's), valid REFERRAL_REWARD_DAYS.
+REFERRAL_ATTRIBUTION_DAYS = int(os.environ.get("REFERRAL_ATTRIBUTION_DAYS", "30"))
+REFERRAL_REWARD_KIND = os.environ.get("REFERRAL_REWARD_KIND", "percent")  # "percent" or "fixed"
+REFERRAL_REWARD_VALUE = os.environ.get("REFERRAL_REWARD_VALUE", "10")
+REFERRAL_REWARD_CURRENCY = os.environ.get("REFERRAL_REWARD_CURRENCY", "")
+REFERRAL_REWARD_DAYS = int(os.environ.get("REFERRAL_REWARD_DAYS", "90"))
 BANK_TRANSFER_ACCOUNT_HOLDER = os.environ.get("BANK_TRANSFER_ACCOUNT_HOLDER", "Coursemarket Payments")
 BANK_TRANSFER_IBAN = os.environ.get("BANK_TRANSFER_IBAN", "DE89 3704 0044 0532 0130 00")
 BANK_TRANSFER_BIC = os.environ.get("BANK_TRANSFER_BIC", "COBADEFFXXX")
@@ -516,13 +556,14 @@ SECURE_CSP = {
 # uses are off for us and for every frame we embed. Payment stays with us and
 # Stripe.js's frames (its card field and 3-D Secure); copying an invitation
 # link writes to the clipboard. Our own pages may ask for a location: the
-# listing's "Use my position" button does, only when clicked (never on load).
+# listing's "Use my position" button does, only when clicked (never on load);
+# the door's check-in page asks for the camera when "Scan tickets" is pressed.
 PERMISSIONS_POLICY: dict[str, list[str]] = {
     "accelerometer": [],
     "autoplay": [],
     "bluetooth": [],
     "browsing-topics": [],
-    "camera": [],
+    "camera": ["self"],
     "clipboard-read": [],
     "clipboard-write": ["self"],
     "display-capture": [],

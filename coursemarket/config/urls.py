@@ -6,12 +6,15 @@ from django.views.i18n import set_language
 
 from coursemarket.core import views as core_views
 from coursemarket.notifications.urls import mailbox_urlpatterns
+from coursemarket.web import pwa as web_pwa
 from coursemarket.web import views as web_views
 
 # Language-neutral addresses: machines and the language switch itself.
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("robots.txt", web_views.robots_txt, name="robots_txt"),
+    # The service worker at the root, so that its scope is every page.
+    path("sw.js", web_pwa.service_worker, name="service_worker"),
     path("sitemap.xml", web_views.sitemap_index, name="sitemap"),
     path("sitemap-<slug:section>.xml", web_views.sitemap_section, name="sitemap_section"),
     path("i18n/setlang/", set_language, name="set_language"),
@@ -33,6 +36,7 @@ urlpatterns += i18n_patterns(
     path("", include("coursemarket.reviews.urls")),
     path("", include("coursemarket.recommendations.urls")),
     path("", include("coursemarket.bookings.urls")),
+    path("", include("coursemarket.promotions.urls")),
     path("", include("coursemarket.scheduling.urls")),
     path("", include("coursemarket.imports.urls")),
     path("", include("coursemarket.compare.urls")),

@@ -4,7 +4,8 @@ import logging
 from collections.abc import Callable
 
 from django.core.exceptions import BadRequest
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.middleware.gzip import GZipMiddleware
 
 from .badinput import BadInputError, check_request
 from .clientip import client_ip, from_trusted_proxy
@@ -66,3 +67,19 @@ class BadInputMiddleware:
                 return JsonResponse({"error": "bad request"}, status=400)
             raise BadRequest(str(error)) from error
         return self.get_response(request)
+
+
+class PageGZipMiddleware(GZipMiddleware):
+    """Django's GZip (with its BREACH padding) for whole text responses only:
+    pages, fragments, JSON, the manifest and the service worker. Streaming
+    responses (files, uploads served in development, CSV exports) and images
+    pass untouched; static files never get here (WhiteNoise answers above,
+    precompressed)."""
+
+    COMPRESSIBLE = ("text/", "application/json", "application/manifest+json", "application/javascript", "+xml")
+
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        content_type = response.get("Content-Type", "")
+        if response.streaming or not any(kind in content_type for kind in self.COMPRESSIBLE):
+            return response
+        return super().process_response(request, response)

@@ -20,3 +20,18 @@ def development_mailbox_in_production(app_configs: Any = None, **kwargs: Any) ->
             )
         ]
     return []
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def vapid_keys_missing(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """Without a VAPID key pair no push notification can be sent (they wait in
+    the outbox and fail after the retries)."""
+    if settings.VAPID_PUBLIC_KEY and settings.VAPID_PRIVATE_KEY:
+        return []
+    return [
+        checks.Warning(
+            "VAPID_PUBLIC_KEY / VAPID_PRIVATE_KEY are not set: push notifications cannot be sent.",
+            hint="Run `manage.py generate_vapid_keys` once and put both values in the environment.",
+            id="notifications.W001",
+        )
+    ]

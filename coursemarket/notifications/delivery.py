@@ -21,7 +21,8 @@ from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import close_old_connections
 from django.utils import timezone
 
-from .models import OutboxMessage, OutboxStatus
+from .models import Channel, OutboxMessage, OutboxStatus
+from .push import held_until, render_push, send_push_row
 from .rendering import render_row
 
 logger = logging.getLogger(__name__)
@@ -54,6 +55,9 @@ def recover_stale_claims(now: datetime | None = None) -> int:
 def _permanent(error: Exception) -> bool:
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return True
+    status = getattr(getattr(error, "response", None), "status_code", None)
+    if isinstance(status, int) and 400 <= status < 500 and status != 429:
+        return True  # a push service refusing the request itself (bad key, payload too large)
     code = getattr(error, "smtp_code", None)
     return isinstance(code, int) and 500 <= code < 600
 
@@ -84,6 +88,9 @@ def deliver_due(*, worker_id: str = "worker", limit: int = 50) -> int:
             if not claimed:
                 continue  # another worker took it
             row = OutboxMessage.objects.get(pk=pk)
+            if row.channel == Channel.PUSH:
+                sent += _deliver_push(row)
+                continue
             if row.template and not row.subject:
                 try:
                     render_row(row)
@@ -118,6 +125,36 @@ def deliver_all(*, worker_id: str = "worker") -> int:
     while sent := deliver_due(worker_id=worker_id):
         total += sent
     return total
+
+
+def _deliver_push(row: OutboxMessage) -> int:
+    """A claimed push row: held through the recipient's quiet hours (without
+    counting an attempt), else sent to their browsers (push.send_push_row)."""
+    until = held_until(row, timezone.now())
+    if until is not None:
+        OutboxMessage.objects.filter(pk=row.pk).update(
+            status=OutboxStatus.PENDING, next_attempt_at=until, claimed_by="", claimed_at=None
+        )
+        return 0
+    try:
+        payload = render_push(row)
+    except Exception as error:  # a message that cannot be written fails for good
+        _record_failure(row, error, permanent=True)
+        return 0
+    try:
+        reached = send_push_row(row, payload)
+    except Exception as error:
+        _record_failure(row, error)
+        return 0
+    if reached or row.headers.get("reached"):
+        OutboxMessage.objects.filter(pk=row.pk).update(
+            status=OutboxStatus.SENT, sent_at=timezone.now(), attempts=row.attempts + 1, last_error=""
+        )
+        return 1
+    OutboxMessage.objects.filter(pk=row.pk).update(
+        status=OutboxStatus.SKIPPED, attempts=row.attempts + 1, last_error="no browser subscribed (any more)"
+    )
+    return 0
 
 
 def _record_failure(row: OutboxMessage, error: Exception, *, permanent: bool = False) -> None:

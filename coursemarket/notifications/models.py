@@ -38,6 +38,23 @@ OPTIONAL_PREFERENCE: dict[str, str] = {
 }
 
 
+class Channel(models.TextChoices):
+    EMAIL = "email", _("Email")
+    PUSH = "push", _("Push notification")
+
+
+class PushKind(models.TextChoices):
+    """The kinds of push notification a person switches on or off one by one
+    (accounts.NotificationPreferences field ``push_<kind>``)."""
+
+    BOOKING_CONFIRMED = "booking_confirmed", _("Booking confirmed")
+    REMINDERS = "reminders", _("Reminders (a day and an hour before)")
+    SCHEDULE_CHANGES = "schedule_changes", _("Schedule changes and cancellations")
+    WAITLIST_OFFERS = "waitlist_offers", _("A waitlist seat offered to you")
+    SEARCH_ALERTS = "search_alerts", _("Saved search matches")
+    REVIEW_REQUESTS = "review_requests", _("Review requests")
+
+
 class OutboxStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     SENDING = "sending", _("Sending")
@@ -50,6 +67,8 @@ class OutboxMessage(models.Model):
     uid = models.UUIDField(_("message id"), default=uuid.uuid4, unique=True, editable=False)
     dedup_key = models.CharField(_("deduplication key"), max_length=200, unique=True)
     event = models.CharField(_("event"), max_length=80)
+    # An email goes to `to_email`; a push to every push subscription of `recipient`.
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices, default=Channel.EMAIL)
     category = models.CharField(_("category"), max_length=32, choices=Category.choices)
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -120,3 +139,31 @@ class KnownDevice(models.Model):
 
     def __str__(self) -> str:
         return self.label or self.fingerprint[:12]
+
+
+class PushSubscription(models.Model):
+    """One browser's Web Push subscription (the endpoint of its push service
+    and the keys to encrypt for it). Removed when the push service answers
+    404 or 410: the browser dropped it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    endpoint = models.URLField(_("endpoint"), max_length=1000, unique=True)
+    p256dh = models.CharField(_("public key"), max_length=200)
+    auth = models.CharField(_("authentication secret"), max_length=100)
+    label = models.CharField(_("device"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_sent_at = models.DateTimeField(_("last sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("push subscription")
+        verbose_name_plural = _("push subscriptions")
+        indexes = [models.Index(fields=["user"], name="push_subscription_user_idx")]
+
+    def __str__(self) -> str:
+        return self.label or urlsplit(self.endpoint).hostname or self.endpoint[:40]
+
+    def info(self) -> dict[str, object]:
+        """What pywebpush takes."""
+        return {"endpoint": self.endpoint, "keys": {"p256dh": self.p256dh, "auth": self.auth}}

@@ -11,6 +11,7 @@ work rather than mail people who said no.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import time
 from typing import Any, Protocol
 
 from django.core.exceptions import ImproperlyConfigured
@@ -24,10 +25,28 @@ class SwitchOff(Protocol):
     def __call__(self, *, user_id: int, field: str) -> None: ...
 
 
+class WantsPush(Protocol):
+    def __call__(self, *, user: Any, kind: str) -> bool: ...
+
+
+class QuietHours(Protocol):
+    def __call__(self, *, user: Any) -> tuple[time, time] | None: ...
+
+
+def _push_off(*, user: Any, kind: str) -> bool:
+    return False
+
+
+def _never_quiet(*, user: Any) -> tuple[time, time] | None:
+    return None
+
+
 @dataclass(frozen=True)
 class PreferenceStore:
     wants: Wants  # does `user` want the messages behind `field`?
     switch_off: SwitchOff  # one-click unsubscribe: turn `field` off for the user
+    wants_push: WantsPush = _push_off  # does `user` want push notifications of `kind` (models.PushKind)?
+    quiet_hours: QuietHours = _never_quiet  # (start, end) in the user's zone when no push may wake them
 
 
 _stores: list[PreferenceStore] = []

@@ -1,5 +1,6 @@
 """The notifications app's part of the data export and of account erasure:
-emails written to a person are their data too."""
+emails written to a person, and the browsers they turned push on in, are
+their data too."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from .models import OutboxMessage
+from .models import OutboxMessage, PushSubscription
 
 
 def _theirs(user: Any) -> Q:
@@ -29,8 +30,17 @@ def export_user_data(*, user: Any) -> list[dict[str, Any]]:
     ]
 
 
+def export_push_subscriptions(*, user: Any) -> list[dict[str, Any]]:
+    return [
+        {"device": s.label, "endpoint": s.endpoint, "since": s.created_at.isoformat()}
+        for s in PushSubscription.objects.filter(user=user).order_by("created_at")
+    ]
+
+
 def erase_user_data(*, user: Any) -> None:
-    """Messages still waiting are not sent; every message loses its address and text."""
+    """Messages still waiting are not sent; every message loses its address and
+    text; the person's push subscriptions go."""
+    PushSubscription.objects.filter(user=user).delete()
     OutboxMessage.objects.filter(_theirs(user)).update(
         to_email="erased@invalid",
         subject="",

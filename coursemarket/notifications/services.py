@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from .context import encode
-from .models import OPTIONAL_PREFERENCE, Category, OutboxMessage, OutboxStatus
+from .models import OPTIONAL_PREFERENCE, Category, Channel, OutboxMessage, OutboxStatus, PushSubscription
 from .preferences import preference_store
 from .rendering import language_for
 
@@ -101,14 +101,22 @@ def notify(
     tz: str = "",
     builder: str = "",
     attachments: list[Attachment | LazyAttachment] | None = None,
+    push: str = "",
 ) -> OutboxMessage | None:
     """Queue one message. Returns the row, or None when the key was used before.
+    With `push` (a models.PushKind), the same event also goes as a push
+    notification to the recipient's browsers (see notify_push).
 
     Cheap inside the caller's transaction: the context is kept as JSON (model
     instances as references, see context.py) and the worker renders it just
     before sending, in the recipient's language and time zone. `builder`, a
     dotted path to `f(context) -> dict`, may add what is costly to work out
     (course titles, meeting lists) at render time."""
+    if push and recipient is not None:
+        notify_push(
+            event=event, dedup_key=dedup_key, category=category, template=template, context=context,
+            recipient=recipient, kind=push, builder=builder, tz=tz,
+        )  # fmt: skip
     to_email = to_email or (recipient.email if recipient else "")
     language = language_for(language or (recipient.language if recipient else ""))
     row = _new_row(event=event, dedup_key=dedup_key, category=category, recipient=recipient, to_email=to_email)
@@ -129,6 +137,62 @@ def notify(
     row.template, row.context, row.builder, row.headers = template, encode(full), builder, headers
     row.attachments = [a.as_json() for a in attachments or []]
     return _insert(row)
+
+
+def notify_push(
+    *,
+    event: str,
+    dedup_key: str,
+    category: str,
+    template: str,
+    context: dict[str, Any],
+    recipient: Any,
+    kind: str,
+    builder: str = "",
+    tz: str = "",
+) -> OutboxMessage | None:
+    """Queue a push notification: an outbox row of its own (channel "push",
+    key "push:<dedup_key>"), so it is deduplicated, retried and held exactly
+    like an email, by the same worker. The worker renders it just before
+    sending: the title is the email's subject (`<template>_subject.txt`), the
+    body `<template>_push.txt` when there is one, the link the context's
+    `url`. Nothing is written (None) when the person has no browser
+    subscribed (one query, the only cost for most people), switched `kind`
+    off, or is inactive."""
+    if not recipient.is_active or not PushSubscription.objects.filter(user=recipient).exists():
+        return None
+    if not preference_store().wants_push(user=recipient, kind=kind):
+        return None
+    row = OutboxMessage(
+        dedup_key=f"push:{dedup_key}"[:200],
+        event=event,
+        category=category,
+        channel=Channel.PUSH,
+        recipient=recipient,
+        to_email=recipient.email or "",
+        language=language_for(recipient.language),
+        timezone=tz or recipient.timezone or "UTC",
+        next_attempt_at=timezone.now(),
+        template=template,
+        builder=builder,
+        headers={"kind": kind},
+    )
+    row.context = encode({"recipient": recipient, "category": category, **context})
+    return _insert(row)
+
+
+def push_subscription_save(*, user: Any, endpoint: str, p256dh: str, auth: str, label: str = "") -> PushSubscription:
+    """This browser's subscription, for `user` (a browser handed to another
+    person moves its subscription with it)."""
+    subscription, _created = PushSubscription.objects.update_or_create(
+        endpoint=endpoint, defaults={"user": user, "p256dh": p256dh, "auth": auth, "label": label[:200]}
+    )
+    return subscription
+
+
+def push_subscription_delete(*, user: Any, endpoint: str) -> bool:
+    deleted, _rows = PushSubscription.objects.filter(user=user, endpoint=endpoint).delete()
+    return bool(deleted)
 
 
 def notify_rendered(

@@ -1,10 +1,12 @@
-"""A real SMTP server for tests: aiosmtpd on loopback, keeping every message
-it accepts. Used by the `smtp` fixture in conftest.py."""
+"""Real servers for tests: SMTP (aiosmtpd on loopback, keeping every message
+it accepts; the `smtp` fixture in conftest.py) and a Web Push service
+stand-in (PushService)."""
 
 from __future__ import annotations
 
 import email
 import email.policy
+import http.server
 import socket
 import threading
 from email.message import EmailMessage
@@ -81,3 +83,42 @@ def body_text(message: EmailMessage, subtype: str = "plain") -> str:
     part = message.get_body(preferencelist=(subtype,))
     assert part is not None, f"no text/{subtype} part"
     return str(part.get_content())
+
+
+class PushService:
+    """A stand-in for a browser vendor's push service on a loopback port:
+    records every request (method, path, headers, body) and answers with
+    `status` (201 by default; set 410 to play a subscription that is gone)."""
+
+    def __init__(self) -> None:
+        self.requests: list[dict[str, Any]] = []
+        self.status = 201
+        service = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", "0"))
+                service.requests.append(
+                    {"path": self.path, "headers": dict(self.headers.items()), "body": self.rfile.read(length)}
+                )
+                self.send_response(service.status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __enter__(self) -> PushService:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()

@@ -7,6 +7,8 @@ app_name = "notifications"
 # Under the language prefix: what a recipient reads.
 urlpatterns = [
     path("notifications/unsubscribe/<str:token>/", views.unsubscribe_view, name="unsubscribe"),
+    path("notifications/push/subscribe/", views.push_subscribe, name="push_subscribe"),
+    path("notifications/push/unsubscribe/", views.push_unsubscribe, name="push_unsubscribe"),
 ]
 
 # Language-neutral, staff only: the development mailbox and operators' view of the outbox.

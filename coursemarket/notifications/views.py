@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import base64
+import json
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -15,7 +17,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from .models import OPTIONAL_PREFERENCE, Category, OutboxMessage, OutboxStatus
 from .selectors import outbox_messages
-from .services import outbox_retry, read_unsubscribe_token, unsubscribe
+from .services import (
+    outbox_retry,
+    push_subscription_delete,
+    push_subscription_save,
+    read_unsubscribe_token,
+    unsubscribe,
+)
 
 
 @staff_member_required
@@ -91,3 +99,60 @@ def unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
         "notifications/unsubscribe.html",
         {"label": label, "token": token, "field": OPTIONAL_PREFERENCE[category]},
     )
+
+
+# --- Web Push subscriptions (the settings page's "Turn on" button) -------------
+
+
+def _b64_length(text: object) -> int:
+    if not isinstance(text, str) or not text or len(text) > 200:
+        return -1
+    try:
+        return len(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+    except ValueError:
+        return -1
+
+
+@login_required
+@require_POST
+def push_subscribe(request: HttpRequest) -> JsonResponse:
+    """Save this browser's push subscription (PushSubscription.toJSON())."""
+    try:
+        data = json.loads(request.body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        data = None
+    endpoint = data.get("endpoint") if isinstance(data, dict) else None
+    keys = data.get("keys") if isinstance(data, dict) else None
+    valid = (
+        isinstance(endpoint, str)
+        and len(endpoint) <= 1000
+        and endpoint.startswith("https://")
+        and isinstance(keys, dict)
+        and _b64_length(keys.get("p256dh")) == 65
+        and _b64_length(keys.get("auth")) == 16
+    )
+    if not valid:
+        return JsonResponse({"error": _("This browser's subscription could not be read.")}, status=400)
+    assert isinstance(endpoint, str) and isinstance(keys, dict)
+    push_subscription_save(
+        user=request.user,
+        endpoint=endpoint,
+        p256dh=keys["p256dh"],
+        auth=keys["auth"],
+        label=request.headers.get("User-Agent", "")[:200],
+    )
+    return JsonResponse({"ok": True, "message": _("Push notifications are on for this browser.")})
+
+
+@login_required
+@require_POST
+def push_unsubscribe(request: HttpRequest) -> JsonResponse:
+    try:
+        data = json.loads(request.body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        data = None
+    endpoint = data.get("endpoint") if isinstance(data, dict) else None
+    if not isinstance(endpoint, str) or not endpoint:
+        return JsonResponse({"error": _("This browser's subscription could not be read.")}, status=400)
+    push_subscription_delete(user=request.user, endpoint=endpoint)
+    return JsonResponse({"ok": True, "message": _("Push notifications are off for this browser.")})

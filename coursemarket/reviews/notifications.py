@@ -10,7 +10,7 @@ from typing import Any
 
 from coursemarket.bookings.models import Booking
 from coursemarket.catalog.selectors import course_text
-from coursemarket.notifications.models import Category
+from coursemarket.notifications.models import Category, PushKind
 from coursemarket.notifications.services import absolute_url, notify
 from coursemarket.schools.models import Membership, School
 from coursemarket.schools.notifications import DIGEST_LIST_MAX, DigestCounts, digest_item, notify_staff, school_header
@@ -50,6 +50,7 @@ def review_request_notify(booking: Booking) -> bool:
             "url": absolute_url("reviews:write", language=student.language, kwargs={"reference": booking.reference}),
         },
         recipient=student,
+        push=PushKind.REVIEW_REQUESTS,
     )
     return row is not None
 

@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from . import images
+from coursemarket.core import images
+
 from .geo import check_coordinates
 from .geo_names import country_choices, language_choices
 from .models import Instructor, InstructorCredential, Location, Role, Room, School
@@ -43,7 +44,7 @@ class ImageCleaningMixin:
     def _clean_image(self, field: str) -> Any:
         value = self.cleaned_data.get(field)
         if isinstance(value, UploadedFile):
-            images.validate_image_upload(value)
+            images.check_image(value)
         return value
 
     def clean_logo(self) -> Any:
@@ -84,14 +85,14 @@ class SchoolForm(ImageCleaningMixin, forms.ModelForm):
             "brand_primary_color": forms.TextInput(attrs=COLOR_ATTRS),
             "brand_accent_color": forms.TextInput(attrs=COLOR_ATTRS),
             "description": forms.Textarea(attrs={"rows": 6}),
-            "logo": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
-            "cover_image": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
+            "logo": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+            "cover_image": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
             "contact_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
             "founded_year": forms.NumberInput(attrs={"min": 1000, "max": 2100, "inputmode": "numeric"}),
         }
         help_texts = {
             "description": _("Who you are, how you teach, what makes you different. Simple Markdown works."),
-            "logo": _("Square works best. JPEG, PNG, WebP or GIF, up to 5 MB."),
+            "logo": _("Square works best. JPEG, PNG or WebP, up to 5 MB."),
             "cover_image": _("A wide photo of your school, at least 1200 pixels wide. Up to 5 MB."),
             "brand_primary_color": _(
                 "Buttons and links on your public pages use it. Leave empty for Coursemarket's colours."
@@ -230,14 +231,14 @@ class InstructorForm(ImageCleaningMixin, forms.ModelForm):
         ]
         widgets = {
             "bio": forms.Textarea(attrs={"rows": 6}),
-            "photo": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
+            "photo": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
             "years_experience": forms.NumberInput(attrs={"min": 0, "max": 80, "inputmode": "numeric"}),
             "linkedin_url": forms.URLInput(attrs={"placeholder": "https://www.linkedin.com/in/…"}),
             "instagram_url": forms.URLInput(attrs={"placeholder": "https://www.instagram.com/…"}),
             "youtube_url": forms.URLInput(attrs={"placeholder": "https://www.youtube.com/@…"}),
         }
         help_texts = {
-            "photo": _("A friendly, well-lit portrait. JPEG, PNG, WebP or GIF, up to 5 MB."),
+            "photo": _("A friendly, well-lit portrait. JPEG, PNG or WebP, up to 5 MB."),
             "bio": _("Your teaching story: background, approach, what students can expect. Simple Markdown works."),
         }
 

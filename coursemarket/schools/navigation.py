@@ -25,17 +25,24 @@ class Section:
 
 
 SECTIONS = [
-    Section("overview", "schools:dashboard", _("Overview"), "grid-1x2", Perm.VIEW_DASHBOARD),
-    Section("courses", "catalog:dashboard_courses", _("Courses"), "journal-bookmark", Perm.MANAGE_COURSES),
-    Section("bookings", "bookings:dashboard", _("Bookings"), "calendar-check", Perm.MANAGE_BOOKINGS),
-    Section("calendar", "scheduling:calendar", _("Calendar"), "calendar3", Perm.VIEW_DASHBOARD),
-    Section("profile", "schools:profile", _("Profile & branding"), "brush", Perm.EDIT_PROFILE),
-    Section("locations", "schools:locations", _("Locations & rooms"), "geo-alt", Perm.MANAGE_LOCATIONS),
-    Section("instructors", "schools:instructors", _("Instructors"), "person-video3", Perm.MANAGE_INSTRUCTORS),
-    Section("members", "schools:members", _("Members"), "people", Perm.INVITE_INSTRUCTORS),
-    Section("reviews", "reviews:dashboard", _("Reviews"), "star", Perm.MANAGE_REVIEWS),
-    Section("analytics", "analytics:dashboard", _("Analytics"), "graph-up", Perm.VIEW_ANALYTICS),
-    Section("finance", "ledger:dashboard", _("Finance"), "cash-coin", Perm.MANAGE_FINANCE),
+    Section("overview", "schools:dashboard", _("Overview"), icon="grid-1x2", permission=Perm.VIEW_DASHBOARD),
+    Section(
+        "courses", "catalog:dashboard_courses", _("Courses"), icon="journal-bookmark", permission=Perm.MANAGE_COURSES
+    ),
+    Section("bookings", "bookings:dashboard", _("Bookings"), icon="calendar-check", permission=Perm.MANAGE_BOOKINGS),
+    # Today's sessions at the door: every one for CHECK_IN, else those the member teaches.
+    Section("checkin", "bookings:checkin_today", _("Check-in"), icon="qr-code-scan", permission=Perm.VIEW_DASHBOARD),
+    Section("promotions", "promotions:dashboard", _("Promo codes"), icon="tag", permission=Perm.MANAGE_COURSES),
+    Section("calendar", "scheduling:calendar", _("Calendar"), icon="calendar3", permission=Perm.VIEW_DASHBOARD),
+    Section("profile", "schools:profile", _("Profile & branding"), icon="brush", permission=Perm.EDIT_PROFILE),
+    Section("locations", "schools:locations", _("Locations & rooms"), icon="geo-alt", permission=Perm.MANAGE_LOCATIONS),
+    Section(
+        "instructors", "schools:instructors", _("Instructors"), icon="person-video3", permission=Perm.MANAGE_INSTRUCTORS
+    ),
+    Section("members", "schools:members", _("Members"), icon="people", permission=Perm.INVITE_INSTRUCTORS),
+    Section("reviews", "reviews:dashboard", _("Reviews"), icon="star", permission=Perm.MANAGE_REVIEWS),
+    Section("analytics", "bookings:channels", _("Analytics"), icon="graph-up", permission=Perm.VIEW_ANALYTICS),
+    Section("finance", "ledger:dashboard", _("Finance"), icon="cash-coin", permission=Perm.MANAGE_FINANCE),
 ]
 
 
@@ -54,7 +61,9 @@ def dashboard_nav(access: SchoolAccess, *, active: str, own_profile_id: int | No
     items = []
     if own_profile_id is not None and not access.can(Perm.MANAGE_INSTRUCTORS):
         url = reverse("schools:instructor_edit", kwargs={"slug": access.school.slug, "instructor_id": own_profile_id})
-        items.append(NavItem("my_profile", url, _("My instructor profile"), "person-badge", active == "instructors"))
+        items.append(
+            NavItem("my_profile", url, _("My instructor profile"), icon="person-badge", active=active == "instructors")
+        )
     for section in SECTIONS:
         if not access.can(section.permission):
             continue

@@ -22,6 +22,10 @@ class Perm(StrEnum):
     # For the catalog and later issues:
     MANAGE_COURSES = "manage_courses"
     MANAGE_BOOKINGS = "manage_bookings"
+    # Check people in at the door (every session of the school). Instructors
+    # lack it but check in the sessions they teach: an object-level rule,
+    # see bookings.services.checkin.can_check_in; the door sees no payments.
+    CHECK_IN = "check_in"
     MANAGE_REVIEWS = "manage_reviews"
     VIEW_ANALYTICS = "view_analytics"
     MANAGE_FINANCE = "manage_finance"
@@ -36,6 +40,7 @@ _MANAGER = frozenset(
         Perm.INVITE_INSTRUCTORS,
         Perm.MANAGE_COURSES,
         Perm.MANAGE_BOOKINGS,
+        Perm.CHECK_IN,
         Perm.MANAGE_REVIEWS,
         Perm.VIEW_ANALYTICS,
     }

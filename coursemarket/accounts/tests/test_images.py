@@ -4,9 +4,18 @@ import pytest
 from django.core.exceptions import ValidationError
 from PIL import Image
 
-from coursemarket.accounts.images import AVATAR_MAX_BYTES, check_avatar, process_avatar
+from coursemarket.core.images import MAX_UPLOAD_BYTES as AVATAR_MAX_BYTES
+from coursemarket.core.images import check_image, clean_image
 
 from .factories import image_bytes
+
+
+def check_avatar(file, *, size):
+    return check_image(file, size=size, min_side=1)
+
+
+def process_avatar(file):
+    return clean_image(file, max_side=512, name="avatar!", min_side=1)
 
 
 def exif_with_gps_and_rotation() -> bytes:

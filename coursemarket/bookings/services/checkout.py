@@ -22,6 +22,8 @@ from coursemarket.core.money import quantize
 from coursemarket.payments.models import Payment, ProviderName
 from coursemarket.payments.ports import PayableKind
 from coursemarket.payments.services import payment_refund_in_full, payment_start
+from coursemarket.promotions.referrals import referral_reward
+from coursemarket.promotions.services import promo_mark_used
 
 from .. import notifications
 from ..models import Booking, BookingState
@@ -43,6 +45,8 @@ class PriceBreakdown:
     platform_fee_percent: Decimal
     total: Decimal
     currency: str
+    discount: Decimal = Decimal(0)
+    discount_code: str = ""
 
 
 def platform_fee_percent() -> Decimal:
@@ -57,17 +61,22 @@ def booking_price_breakdown(*, booking: Booking) -> PriceBreakdown:
     step, as consumer rules on price transparency expect), and the fee comes
     out of the school's payout. The breakdown shows it so the student sees
     where the money goes. Schools have no tax registration yet, so there is no
-    tax line (the catalog's prices are final prices)."""
+    tax line (the catalog's prices are final prices). A promo code's discount
+    is a line of its own, as stored on the booking when it was applied; the
+    total (and the fee) is what is paid after it."""
     percent = platform_fee_percent()
     fee = quantize(booking.total * percent / Decimal(100), booking.currency)
+    discount = Decimal(booking.discount_amount or 0)
     return PriceBreakdown(
         seats=booking.seats,
         unit_price=booking.unit_price,
-        subtotal=booking.total,
+        subtotal=booking.total + discount,
         platform_fee=fee,
         platform_fee_percent=percent,
         total=booking.total,
         currency=booking.currency,
+        discount=discount,
+        discount_code=booking.discount_code,
     )
 
 
@@ -237,7 +246,17 @@ def booking_refund_made(*, payable_id: int, refund: Refund) -> None:
 
 
 def _notify_confirmed(booking: Booking) -> None:
+    _paid(booking)
     notifications.booking_confirmed(booking)
+
+
+def _paid(booking: Booking) -> None:
+    """A booking was paid: its promo code's use is spent, and a referred
+    student's first paid booking rewards them and their friend (once)."""
+    if booking.discount_code:
+        promo_mark_used(booking_id=booking.pk)
+    if booking.total > 0:
+        referral_reward(student=booking.student, booking_id=booking.pk, currency=booking.currency)
 
 
 BOOKING_PAYABLE = PayableKind(

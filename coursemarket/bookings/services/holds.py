@@ -24,11 +24,13 @@ from coursemarket.audit.services import audit_record
 from coursemarket.catalog.models import CourseStatus, Session, SessionStatus
 from coursemarket.catalog.pagecache import catalog_changed
 from coursemarket.core.money import quantize
+from coursemarket.promotions.services import promo_mark_used, promo_release
 
 from .. import notifications
 from ..models import SEAT_TAKING_STATES, TRANSITIONS, Booking, BookingState
 
 MAX_SEATS_PER_BOOKING = 10
+UNPAID_STATES = frozenset({BookingState.HELD, BookingState.PENDING_PAYMENT})
 
 
 def hold_minutes() -> int:
@@ -103,6 +105,8 @@ def transition(*, booking: Booking, to: str, **fields: Any) -> Booking:
     booking.state = to
     for key, value in fields.items():
         setattr(booking, key, value)
+    if before in UNPAID_STATES and to in (BookingState.EXPIRED, BookingState.CANCELLED) and booking.discount_code:
+        promo_release(booking_id=booking.pk)  # a promo code's use held by an unpaid booking goes back
     if (before in SEAT_TAKING_STATES) and (to not in SEAT_TAKING_STATES):
         release_seats(session_id=booking.session_id, seats=booking.seats)
     elif before == BookingState.WAITLISTED and to != BookingState.OFFERED:
@@ -117,6 +121,8 @@ class HoldRequest:
     seats: int
     attendees: list[str]
     request_key: str
+    channel: str = ""  # how the visit began (promotions.referrals.visit_channel)
+    utm_source: str = ""
 
 
 def _check_request(request: HoldRequest, session: Session | None, now: datetime) -> Session:
@@ -204,6 +210,8 @@ def booking_hold(
                 attendees=[name.strip() for name in request.attendees][: request.seats],
                 state=BookingState.HELD,
                 request_key=request.request_key,
+                channel=request.channel[:20],
+                utm_source=request.utm_source[:60],
                 hold_expires_at=now + timedelta(minutes=hold_minutes()),
                 unit_price=price,
                 currency=session.course.currency,
@@ -245,6 +253,8 @@ def booking_confirm_free(*, student: Any, booking: Booking) -> Booking:
         raise ValidationError(_("Your hold expired; the seats were released."), code="expired")
     transition(booking=booking, to=BookingState.CONFIRMED, confirmed_at=timezone.now(), hold_expires_at=None)
     audit_record(actor=student, action="booking.confirmed", target=booking, school_id=booking.session.school_id)
+    if booking.discount_code:
+        promo_mark_used(booking_id=booking.pk)  # a 100 % code: free, and the code's use is spent
     notifications.booking_confirmed(booking)
     return booking
 

@@ -1,4 +1,5 @@
-"""The reminder the day before a session's first meeting (a periodic job)."""
+"""The reminders before a session's first meeting (a periodic job): the day
+before (email and push), and an hour before (push only)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,13 @@ from .. import notifications
 from ..models import Booking, BookingState
 
 REMINDER_AHEAD = timedelta(hours=24)
+REMINDER_SOON_AHEAD = timedelta(hours=1)  # the second reminder: a push only
 
 
 def booking_reminders_send(*, now: datetime | None = None, limit: int = 1000) -> int:
     """Queue a reminder for every confirmed booking whose session starts within
-    the next 24 hours. The outbox's key (one per booking) makes re-runs free."""
+    the next 24 hours, and the hour-before push once it starts within the
+    hour. The outbox's keys (one of each per booking) make re-runs free."""
     now = now or timezone.now()
     due = (
         Booking.objects.filter(
@@ -40,5 +43,7 @@ def booking_reminders_send(*, now: datetime | None = None, limit: int = 1000) ->
             continue
         with transaction.atomic():
             notifications.booking_reminder(booking, meeting)
+            if meeting.starts_at <= now + REMINDER_SOON_AHEAD:
+                notifications.booking_reminder_soon(booking, meeting)
         queued += 1
     return queued

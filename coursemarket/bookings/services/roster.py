@@ -25,7 +25,7 @@ from coursemarket.schools.permissions import Perm
 from coursemarket.schools.selectors import user_can
 
 from ..booking_events import booking_followers
-from ..models import Booking, BookingState
+from ..models import Booking, BookingState, CheckinMethod, MeetingAttendance
 from .holds import transition
 
 ATTENDANCE_STATES = frozenset({BookingState.CONFIRMED, BookingState.COMPLETED})
@@ -54,6 +54,21 @@ def booking_attendance_set(*, actor: Any, booking: Booking, attended: bool, now:
             return booking
         booking.attended_at = now if attended else None
         Booking.objects.filter(pk=booking.pk).update(attended_at=booking.attended_at)
+        # Per meeting (what the door's check-in records): present marks the
+        # meeting that started last; absent clears every meeting, so the
+        # booking's attended_at stays the earliest of its meeting rows.
+        if attended:
+            meeting = (
+                booking.session.meetings.filter(is_cancelled=False, starts_at__lte=now).order_by("-starts_at").first()
+            )
+            if meeting is not None:
+                MeetingAttendance.objects.get_or_create(
+                    booking=booking,
+                    meeting=meeting,
+                    defaults={"checked_in_at": now, "checked_in_by": actor, "method": CheckinMethod.ROSTER},
+                )
+        else:
+            MeetingAttendance.objects.filter(booking=booking).delete()
         audit_record(
             actor=actor,
             action="booking.attendance",

@@ -257,12 +257,13 @@ def test_the_hold_and_the_free_payment_run_a_pinned_number_of_queries(django_cap
     bench/README.md): the count is pinned so a query added by accident shows
     here. Hold (11): session and user (middleware), the session, the
     transaction (2), the booking, its audit entry, the seats, the waitlist
-    check, and after commit the page versions (read, write). Pay (20): session
+    check, and after commit the page versions (read, write). Pay (21): session
     and user, the booking, its state now, this key's payment and open attempts
     (one query), the transaction (2), the booking's terms again under its lock
     (another tab may have paid it), the payment and its audit entry, the
     verdict and its entry, the booking locked, confirmed and its entry, the
-    address check, the email (in a savepoint: 3), the school's staff."""
+    address check, the push (a browser subscribed?), the email (in a
+    savepoint: 3), the school's staff."""
     student = UserFactory()
     session = make_session(CourseFactory(price=Decimal("0")), capacity=50)
     client = login(student)
@@ -272,7 +273,7 @@ def test_the_hold_and_the_free_payment_run_a_pinned_number_of_queries(django_cap
     assert response.status_code == 302
     booking = Booking.objects.get(student=student)
     content_type_for(Booking.payable_label)  # cached per process: warm whichever test ran first
-    with assert_queries(20), django_capture_on_commit_callbacks(execute=True):
+    with assert_queries(21), django_capture_on_commit_callbacks(execute=True):
         response = client.post(urls(booking)["pay"], {"provider": "free", "terms": "on", "pay_key": "p1"})
     assert response.status_code == 302 and response["Location"] == urls(booking)["confirmation"]
     booking.refresh_from_db()

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -19,6 +21,7 @@ from django.utils import timezone
 from coursemarket.accounts.tests.factories import UserFactory
 from coursemarket.audit.models import AuditEntry
 from coursemarket.bookings.models import Booking, BookingState
+from coursemarket.bookings.tickets import ticket_token
 from coursemarket.catalog.models import Meeting, Session
 from coursemarket.catalog.tests.factories import make_session
 from coursemarket.core.testing import assert_queries
@@ -77,10 +80,19 @@ class Endpoint:
     kwargs: Any  # World -> URL kwargs besides slug
     data: Any = None
     success: int = 200
+    perm: Perm = Perm.MANAGE_BOOKINGS  # who may (the world's instructor teaches nothing)
+    json: bool = False  # the body is JSON (the check-in's queued scans)
+    changes: bool = True  # a permitted POST changes the state compared
+
+
+def _scan(x: Any) -> dict[str, Any]:
+    meeting = x.w.session.meetings.order_by("starts_at").first()
+    return {"scans": [{"id": str(uuid.uuid4()), "meeting": meeting.pk, "token": ticket_token(x.confirmed)}]}
 
 
 ENDPOINTS = [
     Endpoint("dashboard", "get", lambda x: {}),
+    Endpoint("channels", "get", lambda x: {}),  # VIEW_ANALYTICS: the same roles as MANAGE_BOOKINGS
     Endpoint("roster", "get", lambda x: {"session_id": x.w.session.pk}),
     Endpoint("roster_csv", "get", lambda x: {"session_id": x.w.session.pk}),
     Endpoint("session_complete", "post", lambda x: {"session_id": x.past_session.pk}, None, 302),
@@ -88,6 +100,19 @@ ENDPOINTS = [
     Endpoint("school_cancel", "get", lambda x: {"booking_id": x.confirmed.pk}),
     Endpoint("school_cancel", "post", lambda x: {"booking_id": x.confirmed.pk}, lambda x: {"reason": "Ill"}, 302),
     Endpoint("bank_transfer_confirm", "post", lambda x: {"booking_id": x.pending.pk}, None, 302),
+    Endpoint("checkin_today", "get", lambda x: {}, perm=Perm.VIEW_DASHBOARD),
+    Endpoint("checkin", "get", lambda x: {"session_id": x.w.session.pk}, perm=Perm.CHECK_IN),
+    Endpoint("checkin_roster", "get", lambda x: {"session_id": x.w.session.pk}, perm=Perm.CHECK_IN),
+    # Recorded or refused per scan (this session starts in days: "too early"), answered 200.
+    Endpoint(
+        "checkin_scans",
+        "post",
+        lambda x: {"session_id": x.w.session.pk},
+        _scan,
+        perm=Perm.CHECK_IN,
+        json=True,
+        changes=False,
+    ),
 ]
 ACTORS = ["anonymous", "student", "other_owner", "instructor", "manager", "owner"]
 
@@ -100,17 +125,20 @@ def test_permission_matrix(client, world, endpoint, actor):
         client.force_login(getattr(world.w, actor))
     before = state()
     data = endpoint.data(world) if endpoint.data else {}
-    response = client.post(url, data) if endpoint.method == "post" else client.get(url)
+    if endpoint.json:
+        response = client.post(url, json.dumps(data), content_type="application/json")
+    else:
+        response = client.post(url, data) if endpoint.method == "post" else client.get(url)
 
     if actor == "anonymous":
         assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
     elif actor in ("student", "other_owner"):
         assert response.status_code == 404
-    elif not role_has(actor, Perm.MANAGE_BOOKINGS):
+    elif not role_has(actor, endpoint.perm):
         assert response.status_code == 403
     else:
         assert response.status_code == endpoint.success, response.content.decode()[:2000]
-        if endpoint.method == "post":
+        if endpoint.method == "post" and endpoint.changes:
             assert state() != before, "a permitted change should change something"
         return
     assert state() == before
@@ -132,6 +160,9 @@ def test_matrix_covers_every_school_url():
         ("attendance", "post", lambda o: {"booking_id": o.booking.pk}),
         ("school_cancel", "post", lambda o: {"booking_id": o.booking.pk}),
         ("bank_transfer_confirm", "post", lambda o: {"booking_id": o.booking.pk}),
+        ("checkin", "get", lambda o: {"session_id": o.session.pk}),
+        ("checkin_roster", "get", lambda o: {"session_id": o.session.pk}),
+        ("checkin_scans", "post", lambda o: {"session_id": o.session.pk}),
     ],
 )
 def test_another_schools_ids_are_not_found(client, world, name, method, kwargs):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from allauth.core import ratelimit
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -23,15 +24,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from coursemarket.catalog.models import CourseStatus, Session
 from coursemarket.catalog.selectors import course_text
+from coursemarket.notifications.selectors import push_config
 from coursemarket.payments.messages import failure_text
 from coursemarket.payments.models import Payment, PaymentState, ProviderName
 from coursemarket.payments.providers import bank_account, provider_for
 from coursemarket.payments.selectors import bank_transfer_payment, payable_payment
 from coursemarket.payments.services import payment_sync
+from coursemarket.promotions.referrals import visit_channel
+from coursemarket.promotions.selectors import codes_offered
+from coursemarket.promotions.services import describe
 
 from .. import selectors
 from ..models import Booking, BookingState, bank_transfer_deadline
 from ..services.checkout import booking_pay, booking_price_breakdown, cancellation_terms
+from ..services.discounts import booking_apply_code, booking_remove_code
 from ..services.holds import MAX_SEATS_PER_BOOKING, HoldRequest, booking_hold, expire_booking, hold_minutes
 
 
@@ -98,10 +104,18 @@ def book(request: HttpRequest, session_id: int) -> HttpResponse:
     if 1 < seats <= MAX_SEATS_PER_BOOKING and not any(names):
         # No names yet (the form was sent without JavaScript): ask for them.
         return _render_book(request, session, seats=seats, names=[], key=key, errors=[], status=200)
+    channel, utm_source = visit_channel(request.session)
     try:
         booking = booking_hold(
             student=request.user,
-            request=HoldRequest(session_id=session.pk, seats=seats, attendees=names, request_key=key),
+            request=HoldRequest(
+                session_id=session.pk,
+                seats=seats,
+                attendees=names,
+                request_key=key,
+                channel=channel,
+                utm_source=utm_source,
+            ),
             session=session,
         )
     except ValidationError as error:
@@ -162,9 +176,57 @@ def _render_checkout(
         "stripe_key": settings.STRIPE_PUBLISHABLE_KEY,
         "stripe_js": settings.STRIPE_JS_URL,
         "bank_days": int(settings.BANK_TRANSFER_DAYS),
+        "offered_codes": _offered(request, booking),
+        "code_errors": [],
         **extra,
     }
     return render(request, "bookings/checkout.html", context, status=status)
+
+
+def _offered(request: HttpRequest, booking: Booking) -> list[tuple[str, str]]:
+    """Codes the student may apply with one tap: their rewards, the school's referral offers."""
+    if booking.state != BookingState.HELD or booking.total == 0:
+        return []
+    codes = codes_offered(
+        user=request.user, school_id=booking.session.school_id, course_id=booking.session.course_id,
+        currency=booking.currency,
+    )  # fmt: skip
+    return [(code.code, describe(code)) for code in codes if code.code != booking.discount_code]
+
+
+@login_required
+@require_POST
+def apply_code(request: HttpRequest, reference: str) -> HttpResponse:
+    """Apply a promo code typed (or tapped) at checkout. Wrong codes are
+    rate-limited per person (ACCOUNT_RATE_LIMITS["promo_code"]): guessing
+    codes costs a wait, not a discount."""
+    booking = _own_booking(request, reference)
+    if booking.state != BookingState.HELD:
+        return redirect(_after_payment_url(booking) or reverse("bookings:checkout", kwargs={"reference": reference}))
+    code = request.POST.get("code", "")[:60]
+    if not ratelimit.consume(request, action="promo_code", user=request.user, dry_run=True):
+        errors = [_("Too many codes tried. Please wait a few minutes and try again.")]
+        return _render_checkout(request, booking, status=429, code_errors=errors, code_typed=code)
+    try:
+        booking_apply_code(student=request.user, booking=booking, code=code)
+    except ValidationError as error:
+        ratelimit.consume(request, action="promo_code", user=request.user)
+        booking = _own_booking(request, reference)
+        return _render_checkout(request, booking, status=400, code_errors=error.messages, code_typed=code)
+    messages.success(request, _("Promo code applied."))
+    return redirect("bookings:checkout", reference=booking.reference)
+
+
+@login_required
+@require_POST
+def remove_code(request: HttpRequest, reference: str) -> HttpResponse:
+    booking = _own_booking(request, reference)
+    try:
+        booking_remove_code(student=request.user, booking=booking)
+    except ValidationError as error:
+        return _render_checkout(request, booking, status=400, code_errors=error.messages)
+    messages.info(request, _("Promo code removed."))
+    return redirect("bookings:checkout", reference=booking.reference)
 
 
 def _own_booking(request: HttpRequest, reference: str, *, page: bool = True) -> Booking:
@@ -307,6 +369,7 @@ def confirmation(request: HttpRequest, reference: str) -> HttpResponse:
             "payment": payment,
             "breakdown": booking_price_breakdown(booking=booking),
             "policy_lines": cancellation_terms(booking=booking),
+            "push": push_config(),
         },
     )
 

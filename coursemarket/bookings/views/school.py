@@ -27,6 +27,7 @@ from coursemarket.schools.views.staff import attach_errors, render_dashboard, st
 from .. import selectors
 from ..models import BookingState
 from ..services.cancellation import CANCELLABLE_STATES, booking_cancel_by_school, refundable_amount
+from ..services.checkin import CHECKIN_OPENS_BEFORE
 from ..services.roster import (
     ATTENDANCE_STATES,
     booking_attendance_set,
@@ -57,8 +58,14 @@ def _show_errors(request: HttpRequest, exc: ValidationError) -> None:
 def dashboard(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
     tab = "past" if request.GET.get("tab") == "past" else "upcoming"
     sessions = selectors.school_sessions(school=access.school, tab=tab)
+    # Sessions under way or starting within the check-in window get a "Check-in" button.
+    checkin_from = timezone.now() + CHECKIN_OPENS_BEFORE
     return render_dashboard(
-        request, access, "bookings/dashboard/sessions.html", {"tab": tab, "sessions": sessions}, section="bookings"
+        request,
+        access,
+        "bookings/dashboard/sessions.html",
+        {"tab": tab, "sessions": sessions, "checkin_from": checkin_from},
+        section="bookings",
     )
 
 

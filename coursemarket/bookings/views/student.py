@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from coursemarket.catalog.policies import describe
 from coursemarket.core.money import format_money
+from coursemarket.core.offline import keep_offline
 
 from .. import selectors
 from ..models import Booking, BookingState
@@ -44,11 +45,18 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
     for booking in bookings:
         booking.pay_url = pay_url(booking)  # type: ignore[attr-defined]
         booking.can_cancel = can_cancel(booking)  # type: ignore[attr-defined]
-    return render(
+    response = render(
         request,
         "bookings/my_bookings.html",
-        {"tab": tab, "bookings": bookings, "counts": selectors.student_tab_counts(student=request.user)},
+        {
+            "tab": tab,
+            "bookings": bookings,
+            "counts": selectors.student_tab_counts(student=request.user),
+            "updated_at": timezone.now(),
+        },
     )
+    # The upcoming tab (the address without ?tab=) is readable offline once viewed.
+    return keep_offline(response, request) if "tab" not in request.GET else response
 
 
 @login_required

@@ -27,11 +27,12 @@ def _render_every_time(settings):
 
 
 # course + school, skills, its translation, sessions + location + room,
-# their meetings, their instructors, the course's review summary; then the
+# their meetings, their instructors, the course's review summary (joined to
+# the course for the share card), its gallery pictures; then the
 # recommendations' sections (catalog.course_sections): the course, the courses
 # of its category with their skills ("Similar courses"; none eligible here, and
 # no model: no "also booked")
-COURSE_PAGE_QUERIES = 9
+COURSE_PAGE_QUERIES = 10
 # count, page of courses + school + rating, their translations, their next sessions,
 # and the facet counts: one GROUP BY for each of category, level, delivery and
 # language, one pass over the sessions for rating, weekday, time of day and price

@@ -13,8 +13,8 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from coursemarket.audit.services import audit_record, changes_between
+from coursemarket.core import images
 
-from .. import images
 from ..changes import school_changes, school_texts
 from ..models import Instructor, InstructorCredential, Membership, School
 from ..permissions import Perm, role_has
@@ -55,8 +55,11 @@ def _editor_role(actor: Any, instructor: Instructor) -> str:
 
 def _photo(instructor: Instructor, upload: Any) -> str | None:
     if upload:
-        processed = images.process_image(upload, images.PHOTO, prefix=instructor.slug)
+        processed = images.fit_image(upload, images.PHOTO, prefix=instructor.slug)
         instructor.photo.save(processed.name or "photo.jpg", processed, save=False)
+        images.generate_renditions(
+            instructor.photo, focus=images.PORTRAIT_FOCUS, kinds=(), share=True
+        )  # the page's share picture
         return instructor.photo.name
     if upload is False and instructor.photo:
         instructor.photo = ""

@@ -12,8 +12,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from coursemarket.audit.services import audit_record, changes_between
+from coursemarket.core import images
 
-from .. import images
 from ..changes import school_changes, school_texts
 from ..models import Membership, Role, School
 from ..permissions import Perm
@@ -33,7 +33,7 @@ PROFILE_FIELDS = (
     "brand_primary_color",
     "brand_accent_color",
 )
-IMAGE_FIELDS = {"logo": images.LOGO, "cover_image": images.COVER}
+IMAGE_FIELDS = {"logo": images.LOGO, "cover_image": images.SCHOOL_COVER}
 
 
 def school_slug_suggestion(*, name: str) -> str:
@@ -46,12 +46,14 @@ def _apply_images(school: School, uploads: dict[str, Any]) -> dict[str, str]:
     processed = {}
     for field, upload in uploads.items():
         if upload:
-            processed[field] = images.process_image(upload, IMAGE_FIELDS[field], prefix=f"{school.slug}-{field}")
+            processed[field] = images.fit_image(upload, IMAGE_FIELDS[field], prefix=f"{school.slug}-{field}")
     changed = {}
     for field, upload in uploads.items():
         if field in processed:
             getattr(school, field).save(processed[field].name or field, processed[field], save=False)
             changed[field] = getattr(school, field).name
+            if field == "cover_image":  # the school page's share picture
+                images.generate_renditions(school.cover_image, kinds=(), share=True)
         elif upload is False and getattr(school, field):
             setattr(school, field, "")
             changed[field] = ""

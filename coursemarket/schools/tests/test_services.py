@@ -72,13 +72,13 @@ def test_bad_image_is_refused_and_nothing_changes():
 
 
 def test_oversized_image_is_refused(settings):
-    from coursemarket.schools import images
+    from coursemarket.core import images
 
     upload = image_upload()
     upload.size = images.MAX_UPLOAD_BYTES + 1
     with pytest.raises(ValidationError) as exc:
-        images.validate_image_upload(upload)
-    assert exc.value.code == "image_too_large"
+        images.check_image(upload)
+    assert exc.value.code == "too_large"
 
 
 def test_only_operators_verify_schools():

@@ -9,6 +9,12 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import get_template
+from django.urls import reverse
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+
+from coursemarket.core import images
+from coursemarket.core.sharing import ShareImage, share_tags
 
 from .. import selectors
 from ..branding import theme_css
@@ -45,6 +51,7 @@ def school_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "school": school,
         "pieces": pieces,
         "theme_css": theme_css(school),
+        "share": _school_share(request, school),
         # Its courses, ratings...: sections the apps above schools register.
         "sections": school_page_sections.sections(school, request),
     }
@@ -89,6 +96,7 @@ def instructor_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "school": instructor.school,
         "pieces": pieces,
         "theme_css": theme_css(instructor.school),
+        "share": _instructor_share(request, instructor),
         "sections": instructor_page_sections.sections(instructor, request),
         "facts": instructor_page_facts.sections(instructor, request),
     }
@@ -114,3 +122,38 @@ def _instructor_pieces(request: HttpRequest, instructor: Instructor) -> dict[str
     pieces = _render_pieces(INSTRUCTOR_PIECES, context, request)
     pieces["has_profile"] = "1" if instructor.bio or credentials else ""  # else an empty state, unless sections
     return pieces
+
+
+def _school_share(request: HttpRequest, school: School) -> str:
+    url = request.build_absolute_uri(reverse("schools:school_detail", args=[school.slug]))
+    image = None
+    if school.cover_image:
+        image = ShareImage(images.share_rendition_url(school.cover_image), 1200, 630, school.name)
+    return share_tags(
+        request,
+        title=school.name,
+        description=school.tagline
+        or Truncator(school.description).words(30)
+        or _("Courses from %(school)s on Coursemarket.") % {"school": school.name},
+        url=url,
+        image=image,
+    )
+
+
+def _instructor_share(request: HttpRequest, instructor: Instructor) -> str:
+    url = request.build_absolute_uri(reverse("schools:instructor_detail", args=[instructor.slug]))
+    image = None
+    if instructor.photo:
+        image = ShareImage(
+            images.share_rendition_url(instructor.photo, images.PORTRAIT_FOCUS), 1200, 630, instructor.name
+        )
+    return share_tags(
+        request,
+        title=f"{instructor.name} · {instructor.school.name}",
+        description=instructor.headline
+        or Truncator(instructor.bio).words(30)
+        or _("%(name)s teaches at %(school)s.") % {"name": instructor.name, "school": instructor.school.name},
+        url=url,
+        image=image,
+        kind="profile",
+    )

@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from coursemarket.demo import accounts, bookings, categories, courses, recommendations, reviews, schools
+from coursemarket.demo import accounts, bookings, categories, courses, pictures, recommendations, reviews, schools
 
 # The seeders in dependency order. Every seeder is idempotent: running the
 # command twice leaves the same demo.
@@ -14,6 +14,7 @@ SEEDERS = [
     ("schools", schools.seed),
     ("categories", categories.seed),
     ("courses", courses.seed),
+    ("pictures", pictures.seed),
     ("bookings", bookings.seed),
     ("reviews", reviews.seed),
     ("recommendations", recommendations.seed),
