@@ -16,7 +16,6 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
@@ -75,13 +74,10 @@ def render_push(row: OutboxMessage) -> dict[str, Any]:
             context.update(import_string(row.builder)(context))
         full = {"SITE_NAME": SITE_NAME, "SITE_URL": settings.SITE_URL, "zone": zone.key, **context}
         title = " ".join(render_to_string(f"{row.template}_subject.txt", full).split())
-        try:
-            body = " ".join(render_to_string(f"{row.template}_push.txt", full).split())
-        except TemplateDoesNotExist:
-            body = ""
+        body = " ".join(render_to_string(f"{row.template}_push.txt", full).split())
     return {
-        "title": title[:200] if body else SITE_NAME,
-        "body": (body or title)[:400],
+        "title": title[:200],
+        "body": body[:400],
         "url": str(context.get("url") or f"{settings.SITE_URL}/"),
         "tag": row.event,
         "id": str(row.uid),

@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -155,10 +156,15 @@ def notify_push(
     key "push:<dedup_key>"), so it is deduplicated, retried and held exactly
     like an email, by the same worker. The worker renders it just before
     sending: the title is the email's subject (`<template>_subject.txt`), the
-    body `<template>_push.txt` when there is one, the link the context's
-    `url`. Nothing is written (None) when the person has no browser
+    body `<template>_push.txt` (every event sent as a push has one; a missing
+    one fails the row, which the worker reports, never a silent title-only
+    push), the link the context's `url`. Nothing is written (None) when the person has no browser
     subscribed (one query, the only cost for most people), switched `kind`
     off, or is inactive."""
+    # Looked up before anything else (a dictionary lookup once the template
+    # loader has cached it), so any flow that can push fails in its own tests
+    # when the event has no push text, not only when someone subscribed.
+    get_template(f"{template}_push.txt")
     if not recipient.is_active or not PushSubscription.objects.filter(user=recipient).exists():
         return None
     if not preference_store().wants_push(user=recipient, kind=kind):

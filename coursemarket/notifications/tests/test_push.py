@@ -302,3 +302,47 @@ def test_push_subscriptions_are_exported_and_erased_with_the_account():
     ]
     erase_user_data(user=user)
     assert not PushSubscription.objects.filter(user=user).exists()
+
+
+def test_an_event_without_push_text_fails_loudly_when_queued():
+    """Every pushed event has its own `<template>_push.txt`; one without it is
+    an error where it is queued (in its own tests), never a silent push with
+    the title alone."""
+    w = school_world(price=Decimal("0.00"))
+    booking = confirmed_free(w.student, w.session)
+    from django.template import TemplateDoesNotExist
+
+    with pytest.raises(TemplateDoesNotExist):
+        notify_push(
+            event="bookings.hold_expired", dedup_key="t:no-push-text", category="transactional",
+            template="bookings/email/hold_expired", context={"booking": booking}, recipient=w.student,
+            kind=PushKind.BOOKING_CONFIRMED,
+        )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "bookings/email/booking_confirmed", "bookings/email/booking_cancelled", "bookings/email/session_cancelled",
+        "bookings/email/reminder", "bookings/email/reminder_soon", "bookings/email/session_changed",
+        "bookings/email/waitlist_offer",
+    ],
+)  # fmt: skip
+def test_each_booking_push_has_its_own_body(vapid, push_service, template):
+    w = school_world(price=Decimal("0.00"))
+    browser = Browser()
+    browser.subscribe(w.student, push_service.url + "/push/each")
+    booking = confirmed_free(w.student, w.session)
+    OutboxMessage.objects.filter(channel=Channel.PUSH).delete()
+    meeting = w.session.meetings.first()
+    notify_push(
+        event="test", dedup_key=f"t:{template}", category="transactional", template=template,
+        context={"booking": booking, "url_name": "", "first_meeting": meeting},
+        builder="coursemarket.bookings.notifications.build_context", recipient=w.student,
+        kind=PushKind.BOOKING_CONFIRMED,
+    )  # fmt: skip
+    deliver_all(worker_id="test")
+    [request] = push_service.requests
+    payload = browser.decrypt(request["body"])
+    assert payload["title"] and payload["body"] and payload["title"] != payload["body"]
+    assert "{" not in payload["body"] and "%" not in payload["body"]
