@@ -524,10 +524,7 @@ def main() -> int:
     parser.add_argument("--runs", default=",".join(r[0] for r in RUNS), help="comma-separated subset of the runs")
     args = parser.parse_args()
     args.runs = [r.strip() for r in args.runs.split(",")]
-    engines = [e.strip() for e in args.engines.split(",") if e.strip()]
-    if "postgres" in engines and not harness.postgres_available():
-        print(f"SKIPPED postgres: no server at {harness.PG_SERVER}")
-        engines.remove("postgres")
+    engines = harness.selected_engines(args.engines)
     print(
         f"booking bench: {args.clients} clients, {args.duration:g}s per throughput run, "
         f"{'browser flow' if args.pages else 'hold + pay only'}, "

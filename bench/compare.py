@@ -54,22 +54,9 @@ def bench_engine(engine: str, args: argparse.Namespace) -> dict[str, harness.Loa
     results: dict[str, harness.LoadResult] = {}
     with harness.asgi_server(env, workers=args.workers) as base:
         for name, url_rounds in pages.items():
-            urls = [base + url for round_urls in url_rounds for url in round_urls]
-            status, html = harness.fetch(urls[0])
-            columns = html.count('scope="col"')
-            print(f"  e.g. {url_rounds[0][0]} -> {status}, {columns} columns")
-            harness.warm_up(urls, requests=args.warmup)
-            load_before = os.getloadavg()[0]
-            result = harness.run_load(
-                [[base + url for url in round_urls] for round_urls in url_rounds],
-                seconds_per_round=args.duration / len(url_rounds),
-            )
-            results[name] = result
-            print(
-                f"  {name:<20} {result.rps:7.1f} req/s  p50 {result.p50_ms:6.1f} ms  p95 {result.p95_ms:6.1f} ms  "
-                f"p99 {result.p99_ms:6.1f} ms  ({result.requests} requests, {result.errors} errors, "
-                f"load average {load_before:.1f} -> {os.getloadavg()[0]:.1f})"
-            )
+            status, html = harness.fetch(base + url_rounds[0][0])
+            print(f"  e.g. {url_rounds[0][0]} -> {status}, {html.count('scope="col"')} columns")
+            results[name] = harness.load_page(base, name, url_rounds, duration=args.duration, warmup=args.warmup)
     return results
 
 
@@ -87,23 +74,13 @@ def main() -> int:
     args = parser.parse_args()
 
     harness.ensure_hey()
-    engines = [e.strip() for e in args.engines.split(",") if e.strip()]
-    if "postgres" in engines and not harness.postgres_available():
-        print(f"SKIPPED postgres: no server at {harness.PG_SERVER}")
-        engines.remove("postgres")
+    engines = harness.selected_engines(args.engines)
     print(
         f"compare bench: {args.clients} clients, {args.duration:g}s per page in {args.rounds} rounds, "
         f"uvicorn --workers {args.workers}, {os.cpu_count()} CPUs"
     )
     table = {engine: bench_engine(engine, args) for engine in engines}
-    print(f"\n{'engine':<9} {'page':<20} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8}  target p95 < {TARGET_P95_MS:g} ms")
-    failed = False
-    for engine, results in table.items():
-        for name, r in results.items():
-            ok = r.p95_ms < TARGET_P95_MS and r.errors == 0
-            failed |= not ok
-            print(f"{engine:<9} {name:<20} {r.rps:8.1f} {r.p50_ms:8.1f} {r.p95_ms:8.1f}  {'ok' if ok else 'MISSED'}")
-    return 1 if failed else 0
+    return harness.p95_verdicts(table, target_ms=TARGET_P95_MS)
 
 
 if __name__ == "__main__":

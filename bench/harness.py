@@ -205,3 +205,44 @@ def warm_up(urls: list[str], *, requests: int) -> None:
 def fetch(url: str) -> tuple[int, str]:
     with urllib.request.urlopen(url, timeout=30) as response:
         return response.status, response.read().decode()
+
+
+def selected_engines(spec: str) -> list[str]:
+    """The comma-separated engines of `--engines`, without PostgreSQL (said in
+    one line) when no server answers."""
+    engines = [e.strip() for e in spec.split(",") if e.strip()]
+    if "postgres" in engines and not postgres_available():
+        print(f"SKIPPED postgres: no server at {PG_SERVER}")
+        engines.remove("postgres")
+    return engines
+
+
+def load_page(base: str, name: str, url_rounds: list[list[str]], *, duration: float, warmup: int) -> LoadResult:
+    """Warm up, then load one page kind (rounds of concurrent URLs, see
+    run_load) for `duration` seconds in all; prints the figures with the
+    machine's load average before and after (it is shared and noisy)."""
+    urls = [base + url for round_urls in url_rounds for url in round_urls]
+    warm_up(list(dict.fromkeys(urls)), requests=warmup)
+    load_before = os.getloadavg()[0]
+    result = run_load(
+        [[base + url for url in round_urls] for round_urls in url_rounds], seconds_per_round=duration / len(url_rounds)
+    )
+    print(
+        f"  {name:<20} {result.rps:7.1f} req/s  p50 {result.p50_ms:6.1f} ms  p95 {result.p95_ms:6.1f} ms  "
+        f"p99 {result.p99_ms:6.1f} ms  ({result.requests} requests, {result.errors} errors, "
+        f"load average {load_before:.1f} -> {os.getloadavg()[0]:.1f})"
+    )
+    return result
+
+
+def p95_verdicts(table: dict[str, dict[str, LoadResult]], *, target_ms: float) -> int:
+    """Print each engine's pages against a p95 target; 1 when one missed it
+    (or answered an error), else 0."""
+    print(f"\n{'engine':<9} {'page':<20} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8}  target p95 < {target_ms:g} ms")
+    failed = False
+    for engine, results in table.items():
+        for name, r in results.items():
+            ok = r.p95_ms < target_ms and r.errors == 0
+            failed |= not ok
+            print(f"{engine:<9} {name:<20} {r.rps:8.1f} {r.p50_ms:8.1f} {r.p95_ms:8.1f}  {'ok' if ok else 'MISSED'}")
+    return 1 if failed else 0

@@ -186,10 +186,7 @@ def main() -> int:
     args.sessions = args.sessions or args.courses * 5
 
     harness.ensure_hey()
-    engines = [e.strip() for e in args.engines.split(",") if e.strip()]
-    if "postgres" in engines and not harness.postgres_available():
-        print(f"SKIPPED postgres: no server at {harness.PG_SERVER}")
-        engines.remove("postgres")
+    engines = harness.selected_engines(args.engines)
     caches = [c.strip() for c in args.cache.split(",") if c.strip()]
     print(
         f"page bench: {args.clients} clients, {args.duration:g}s per page, "

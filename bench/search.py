@@ -208,10 +208,7 @@ def main() -> int:
     )
     args = parser.parse_args()
     harness.ensure_hey()
-    engines = [e.strip() for e in args.engines.split(",") if e.strip()]
-    if "postgres" in engines and not harness.postgres_available():
-        print(f"SKIPPED postgres: no server at {harness.PG_SERVER}")
-        engines.remove("postgres")
+    engines = harness.selected_engines(args.engines)
     cpus = os.cpu_count()
     print(f"search bench: {args.clients} clients, page cache off, {cpus} CPUs, uvicorn --workers {args.workers}")
     table = {engine: bench_engine(engine, args) for engine in engines}

@@ -540,21 +540,9 @@ class ImportOutcome:
     skipped: list[tuple[int, str, str]]
 
 
-IMPORT_FIELDS = frozenset(
-    {
-        "title",
-        "summary",
-        "description",
-        "language",
-        "category",
-        "level",
-        "teaching_language",
-        "delivery_mode",
-        "duration_hours",
-        "price",
-        "currency",
-    }
-)
+# What an import may set: the course's own first fields (COURSE_FIELDS up to
+# the currency), not what a school writes on the page afterwards.
+IMPORT_FIELDS = frozenset(COURSE_FIELDS[: COURSE_FIELDS.index("currency") + 1])
 
 
 def _bulk_slugs(titles: list[str]) -> list[str]:
