@@ -253,6 +253,10 @@ CARD = Kind("card", 16, 9, (400, 800), "(min-width: 1200px) 370px, (min-width: 7
 HERO = Kind("hero", 16, 9, (800, 1600), "(min-width: 992px) 40vw, 100vw")
 GALLERY = Kind("gallery", 4, 3, (400, 800), "(min-width: 992px) 200px, 50vw")
 SHARE = Kind("share", 40, 21, (1200,), "1200px")  # 1200×630, the Open Graph card's shape
+# A school's cover (stored 3:1, SCHOOL_COVER): across its page, and on its card in the directory.
+BANNER = Kind("banner", 3, 1, (800, 1600), "100vw")
+BANNER_CARD = Kind("banner-card", 3, 1, (400, 800), "(min-width: 1200px) 370px, (min-width: 768px) 45vw, 100vw")
+SCHOOL_COVER_KINDS = (BANNER, BANNER_CARD)
 KINDS = (CARD, HERO, GALLERY)
 PORTRAIT_FOCUS = (50, 35)  # a portrait's face sits above the middle: wide crops of a photo keep it
 

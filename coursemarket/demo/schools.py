@@ -11,11 +11,13 @@ import math
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils import timezone as dj_timezone
 from PIL import Image, ImageDraw, ImageFont
 
 from coursemarket.accounts.models import User
+from coursemarket.core import images
 from coursemarket.schools.geo import city_by_id, search_cities, timezone_at
 from coursemarket.schools.models import Instructor, InstructorCredential, Location, Membership, Role, Room, School
 
@@ -219,6 +221,8 @@ def seed() -> list[str]:
             school.cover_image.save(
                 f"{school.slug}-cover.jpg", _png(draw_cover(index + 1, row["colour"], row.get("accent")), "cover.jpg")
             )
+            if settings.DEMO_RENDITIONS:
+                images.generate_renditions(school.cover_image, kinds=images.SCHOOL_COVER_KINDS, share=True)
 
         Membership.objects.get_or_create(school=school, user=users[row["owner"]], defaults={"role": Role.OWNER})
         for email in row.get("managers", []):

@@ -373,3 +373,32 @@ def test_cards_included_by_other_pages_show_the_cover_too(client):
     card = re.search(r'<article class="course-card">.*?covered-home.*?</article>', html, flags=re.S)
     assert card, "the course is on the home page"
     assert "<picture>" in card.group(0) and 'alt="A home cover"' in card.group(0) and "is-empty" not in card.group(0)
+
+
+def test_a_school_cover_is_served_as_renditions_on_its_page_and_directory_card(client):
+    """The school's cover is stored once (3:1, no EXIF) and shown as
+    renditions sized for the page and for the directory card, never as the
+    stored upload itself."""
+    from coursemarket.schools.services.schools import school_update
+
+    course = CourseFactory()
+    make_session(course, days=5)
+    school = course.school
+    school_update(actor=staff(school, Role.OWNER), school=school, data={"cover_image": upload(size=(2400, 900))})
+    school.refresh_from_db()
+    for kind in images.SCHOOL_COVER_KINDS:
+        for width in kind.widths:
+            rendition = images.rendition_file(school.cover_image, kind, width, "JPEG", (50, 50))
+            assert default_storage.exists(rendition.name), (kind.name, width)
+            with Image.open(default_storage.open(rendition.name)) as made:
+                assert made.size == (width, round(width / 3))
+
+    page = client.get(f"/en/schools/{school.slug}/").content.decode()
+    cover = re.search(r'<div class="school-cover">(.*?)</div>', page, re.S)
+    assert cover and "<picture>" in cover.group(1) and school.cover_image.url not in cover.group(1)
+    assert 'fetchpriority="high"' in cover.group(1) and 'width="1600" height="533"' in cover.group(1)
+
+    directory = client.get("/en/schools/").content.decode()
+    card = re.search(r'<span class="directory-card-cover"[^>]*>(.*?)</span>', directory, re.S)
+    assert card and "<picture>" in card.group(1) and 'loading="lazy"' in card.group(1)
+    assert school.cover_image.url not in directory

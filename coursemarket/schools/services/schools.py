@@ -52,8 +52,8 @@ def _apply_images(school: School, uploads: dict[str, Any]) -> dict[str, str]:
         if field in processed:
             getattr(school, field).save(processed[field].name or field, processed[field], save=False)
             changed[field] = getattr(school, field).name
-            if field == "cover_image":  # the school page's share picture
-                images.generate_renditions(school.cover_image, kinds=(), share=True)
+            if field == "cover_image":  # its page, its directory card, its share picture
+                images.generate_renditions(school.cover_image, kinds=images.SCHOOL_COVER_KINDS, share=True)
         elif upload is False and getattr(school, field):
             setattr(school, field, "")
             changed[field] = ""

@@ -8,11 +8,23 @@ import nh3
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
+from coursemarket.core import images
+
 from .. import branding
 from ..models import School
 from ..sections import PageSection
 
 register = template.Library()
+
+
+@register.simple_tag
+def school_cover(school: School, where: str = "page") -> SafeString | str:
+    """The school's cover as renditions (made when it was uploaded): across
+    its page ("page", loaded first) or on its directory card ("card", lazily);
+    "" without a cover. Decorative: the school's name is beside it."""
+    kind = images.BANNER if where == "page" else images.BANNER_CARD
+    found = images.picture(school.cover_image, kind)
+    return found.html(lazy=where != "page") if found else ""
 
 
 @register.simple_tag(takes_context=True)

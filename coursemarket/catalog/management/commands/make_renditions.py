@@ -32,7 +32,7 @@ class Command(BaseCommand):
                 picture.image, focus=(picture.focus_x, picture.focus_y), kinds=(images.GALLERY,)
             )
         for school in School.objects.exclude(cover_image=""):
-            made += images.generate_renditions(school.cover_image, kinds=(), share=True)
+            made += images.generate_renditions(school.cover_image, kinds=images.SCHOOL_COVER_KINDS, share=True)
         for instructor in Instructor.objects.exclude(photo=""):
             made += images.generate_renditions(instructor.photo, focus=images.PORTRAIT_FOCUS, kinds=(), share=True)
         self.stdout.write(f"renditions checked or made: {made}")
