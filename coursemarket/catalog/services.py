@@ -179,7 +179,9 @@ def course_archive(*, actor: Any, course: Course) -> Course:
 
 @transaction.atomic
 def course_duplicate(*, actor: Any, course: Course) -> Course:
-    """A draft copy with the same texts, translations and skills (no sessions)."""
+    """A draft copy with the same texts, translations, skills, cover and
+    gallery (no sessions). The pictures' stored files and renditions are
+    shared: deleting a picture removes its row, never the file."""
     _require(actor, course.school)
     copy = Course.objects.get(pk=course.pk)
     copy.pk = None
@@ -201,6 +203,21 @@ def course_duplicate(*, actor: Any, course: Course) -> Course:
             cover_alt=t.cover_alt,
         )
         for t in course.translations.all()
+    )
+    CourseImage.objects.bulk_create(
+        CourseImage(
+            course=copy,
+            image=picture.image.name,
+            width=picture.width,
+            height=picture.height,
+            caption=picture.caption,
+            alt_text=picture.alt_text,
+            alt_translations=picture.alt_translations,
+            focus_x=picture.focus_x,
+            focus_y=picture.focus_y,
+            position=picture.position,
+        )
+        for picture in course.images.all()
     )
     audit_record(
         actor=actor,

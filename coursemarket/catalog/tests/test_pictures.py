@@ -402,3 +402,22 @@ def test_a_school_cover_is_served_as_renditions_on_its_page_and_directory_card(c
     card = re.search(r'<span class="directory-card-cover"[^>]*>(.*?)</span>', directory, re.S)
     assert card and "<picture>" in card.group(1) and 'loading="lazy"' in card.group(1)
     assert school.cover_image.url not in directory
+
+
+def test_a_duplicated_course_keeps_its_cover_and_gallery_and_deleting_one_keeps_the_other():
+    course = CourseFactory()
+    owner = staff(course.school)
+    services.course_cover_set(actor=owner, course=course, upload=upload(), alt="A yellow ball", focus_x=15, focus_y=50)
+    first = services.course_image_add(actor=owner, course=course, upload=upload("a.jpg"), alt_text="The room")
+    services.course_image_add(actor=owner, course=course, upload=upload("b.jpg"), alt_text="The teacher")
+    course.refresh_from_db()
+
+    copy = services.course_duplicate(actor=owner, course=course)
+    assert (copy.cover_image.name, copy.cover_alt, copy.cover_focus_x) == (course.cover_image.name, "A yellow ball", 15)
+    pictures = list(copy.images.order_by("position"))
+    assert [(p.alt_text, p.position, p.image.name) for p in pictures] == [
+        (p.alt_text, p.position, p.image.name) for p in course.images.order_by("position")
+    ]
+    services.course_image_delete(actor=owner, image=first)
+    assert default_storage.exists(pictures[0].image.name)  # the copy's picture still shows
+    assert copy.images.count() == 2 and course.images.count() == 1
