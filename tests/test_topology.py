@@ -378,7 +378,7 @@ def topology(tmp_path_factory) -> Iterator[Topology]:  # type: ignore[no-untyped
 
     from bench.booking import localstripe
 
-    from .services import free_port, object_store, smtp_sink
+    from .services import free_port, object_store, restartable_port, smtp_sink
 
     if not Path(NGINX).exists():
         _missing("REQUIRE_NGINX", f"nginx is needed at {NGINX} (apt-get install nginx-light)")
@@ -394,7 +394,7 @@ def topology(tmp_path_factory) -> Iterator[Topology]:  # type: ignore[no-untyped
 
     folder = tmp_path_factory.mktemp("topology")
     https_port, http_port = free_port(), free_port()
-    app_ports = [free_port() for _ in range(WEB_PROCESSES)]
+    app_ports = [restartable_port() for _ in range(WEB_PROCESSES)]  # one is killed and started again
     site = f"https://127.0.0.1:{https_port}"
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("REQUIRE_", "PYTEST_", "MEDIA_"))},

@@ -556,14 +556,15 @@ SECURE_CSP = {
 # uses are off for us and for every frame we embed. Payment stays with us and
 # Stripe.js's frames (its card field and 3-D Secure); copying an invitation
 # link writes to the clipboard. Our own pages may ask for a location: the
-# listing's "Use my position" button does, only when clicked (never on load);
-# the door's check-in page asks for the camera when "Scan tickets" is pressed.
+# listing's "Use my position" button does, only when clicked (never on load).
+# The camera is off here; the door's check-in page alone turns it on for
+# itself (bookings.views.checkin, asked when "Scan tickets" is pressed).
 PERMISSIONS_POLICY: dict[str, list[str]] = {
     "accelerometer": [],
     "autoplay": [],
     "bluetooth": [],
     "browsing-topics": [],
-    "camera": ["self"],
+    "camera": [],
     "clipboard-read": [],
     "clipboard-write": ["self"],
     "display-capture": [],

@@ -264,3 +264,17 @@ def test_the_dashboards_check_in_lists_the_sessions_at_the_door_for_each_member(
         assert f"/sessions/{later.pk}/checkin/" not in html
     client.force_login(w.other_owner)
     assert client.get(url).status_code == 404
+
+
+def test_only_the_check_in_page_may_ask_for_the_camera(client, door):
+    """The scanner needs the camera; every other page keeps it off."""
+    w, _booking, _first, _second = door
+    page, roster, _scans = _urls(w)
+    client.force_login(w.owner)
+    response = client.get(page)
+    assert response.status_code == 200
+    features = dict(item.strip().split("=", 1) for item in response["Permissions-Policy"].split(","))
+    assert features["camera"] == "(self)" and features["microphone"] == "()"
+    assert features["payment"].startswith("(self ")  # the rest of the policy is kept
+    for other in (roster, reverse("bookings:my_bookings"), "/en/"):
+        assert "camera=()" in client.get(other)["Permissions-Policy"], other

@@ -11,6 +11,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
@@ -18,6 +19,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+from django_permissions_policy.decorators import permissions_policy_override
 
 from coursemarket.catalog.models import Session
 from coursemarket.core.times import when_text
@@ -58,6 +60,7 @@ def checkin_today(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
 
 
 @never_cache
+@permissions_policy_override({**settings.PERMISSIONS_POLICY, "camera": ["self"]})  # the scanner, on this page only
 @staff_view(Perm.VIEW_DASHBOARD)
 def checkin(request: HttpRequest, access: SchoolAccess, session_id: int) -> HttpResponse:
     session = _session(access, request, session_id)

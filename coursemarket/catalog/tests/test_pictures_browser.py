@@ -14,6 +14,8 @@ from .factories import CourseFactory, LocationFactory, category, make_session, s
 from .test_browser import sign_in
 from .test_pictures import photo_bytes
 
+RENDITIONS_MS = 40_000
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -42,8 +44,10 @@ def test_a_school_uploads_a_cover_and_sees_it_on_the_card_and_the_course_page(pa
         {"name": "wheel.jpg", "mimeType": "image/jpeg", "buffer": photo_bytes((1200, 800))}
     )
     upload.get_by_label("Description").fill("Hands shaping clay on a wheel")
-    upload.get_by_role("button", name="Upload").click()
-    expect(page.get_by_text("The cover is saved.")).to_be_visible()
+    # Saving a cover makes its renditions (three formats, four sizes, the
+    # share picture) in the request: seconds on a busy machine.
+    upload.get_by_role("button", name="Upload").click(timeout=RENDITIONS_MS)
+    expect(page.get_by_text("The cover is saved.")).to_be_visible(timeout=RENDITIONS_MS)
 
     # The focal point: a click on the subject (the ball on the left) moves it there.
     cover = page.get_by_test_id("cover-form")
@@ -52,8 +56,8 @@ def test_a_school_uploads_a_cover_and_sees_it_on_the_card_and_the_course_page(pa
     assert box is not None
     frame.click(position={"x": box["width"] * 0.12, "y": box["height"] * 0.5})
     expect(cover.get_by_label("Focal point across (%)")).to_have_value(re.compile(r"^1[0-4]$"))
-    cover.get_by_role("button", name="Save cover").click()
-    expect(page.get_by_text("The picture is saved.")).to_be_visible()
+    cover.get_by_role("button", name="Save cover").click(timeout=RENDITIONS_MS)  # a new crop: new renditions
+    expect(page.get_by_text("The picture is saved.")).to_be_visible(timeout=RENDITIONS_MS)
     saved = Course.objects.get(pk=course.pk)
     assert 10 <= saved.cover_focus_x <= 14
 
