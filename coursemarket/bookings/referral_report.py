@@ -10,8 +10,9 @@ operators (issue 18 item 6):
 - rewards redeemed — the cost: reward codes used on paid bookings and the
   discount the platform funded, per currency, by the month the code was
   applied;
-- the return: what invited students paid for their paid bookings (less
-  refunds), per currency, by the month each was confirmed, and the platform
+- the return: what invited students paid for the bookings they made after
+  they were invited (less refunds), per currency, by the month each was
+  confirmed, and the platform
   fee on it at today's PLATFORM_FEE_PERCENT (the fee is not stored per booking).
 
 Currencies are never added together. Five queries, whatever the period."""
@@ -156,7 +157,14 @@ def platform_referral_report(*, months: int = 12, now: datetime | None = None) -
 
     referred_bookings = (
         Booking.objects.filter(state__in=PAID_STATES, confirmed_at__gte=since, total__gt=0)
-        .filter(Exists(Referral.objects.filter(referred=OuterRef("student"), state__in=INVITED)))
+        # Invited students' bookings made since they were invited (not what they bought before).
+        .filter(
+            Exists(
+                Referral.objects.filter(
+                    referred=OuterRef("student"), state__in=INVITED, created_at__lte=OuterRef("created_at")
+                )
+            )
+        )
         .annotate(at=TruncMonth("confirmed_at", tzinfo=UTC))
         .values("at", "currency")
         .annotate(n=Count("pk"), paid=Sum(F("total") - F("refunded_amount")))

@@ -12,7 +12,8 @@
   the school's FRIENDS10 offer, and paid by bank transfer, which the school
   confirmed — so `referral_reward` gave both of them a reward code, Amira's
   invite page shows a friend who booked, and the school's channel report a
-  referral booking.
+  referral booking. Yusuf then spent his reward on a second booking, so the
+  operators' referral report shows a discount the platform paid for.
 
 Idempotent: a school's existing code is left alone; the referral is made once."""
 
@@ -40,7 +41,8 @@ from .accounts import _ensure_user
 from .bookings import MAIN_STUDENT, OWNER_SCHOOL
 from .courses import local_price
 
-FRIEND_EMAIL = "yusuf.mansour@students.coursemarket.test"
+# Not @students.coursemarket.test: the reviews seeder writes past bookings for those.
+FRIEND_EMAIL = "yusuf@coursemarket.test"
 OFFER_CODE = "FRIENDS10"
 LINK_VISITS = 7  # visits through Amira's link (Yusuf's among them)
 
@@ -107,28 +109,40 @@ def _referral() -> list[str]:
     visit = {SESSION_KEY: {"code": code.code, "at": (friend.date_joined - timedelta(hours=1)).isoformat()}}
     if referral_attach(user=friend, session=visit) is None:
         return []
-    session = _bookable_session()
-    if session is None:
-        return [FRIEND_EMAIL]
+    made = [FRIEND_EMAIL]
+    first = _bookable_session()
+    if first is None:
+        return made
+    made.append(_book_and_pay(friend, first, OFFER_CODE))  # his first paid booking rewards both
+    second = _bookable_session(exclude=first.pk)
+    reward = PromoCode.objects.filter(owner=friend, purpose=CodePurpose.REWARD).first()
+    if second is not None and reward is not None:
+        made.append(_book_and_pay(friend, second, reward.code))
+    return made
+
+
+def _book_and_pay(student: User, session: Session, code: str) -> str:
+    """A booking through the checkout's services: held, the code applied, paid
+    by bank transfer and confirmed by the school's owner."""
     booking = booking_hold(
-        student=friend,
-        request=HoldRequest(session_id=session.pk, seats=1, attendees=[], request_key="demo-referral-friend",
+        student=student,
+        request=HoldRequest(session_id=session.pk, seats=1, attendees=[], request_key=f"demo-referral-{session.pk}",
                             channel="referral"),
     )  # fmt: skip
-    booking = booking_apply_code(student=friend, booking=booking, code=OFFER_CODE.lower())
-    booking_pay(student=friend, booking=booking, provider="bank_transfer", terms_accepted=True, key="demo-referral")
+    booking = booking_apply_code(student=student, booking=booking, code=code.lower())
+    booking_pay(student=student, booking=booking, provider="bank_transfer", terms_accepted=True, key="demo-referral")
     owner = Membership.objects.filter(school_id=session.school_id, role=Role.OWNER).select_related("user").first()
     assert owner is not None
     booking_bank_transfer_confirm(actor=owner.user, booking=Booking.objects.get(pk=booking.pk))
-    return [FRIEND_EMAIL, booking.reference]
+    return booking.reference
 
 
-def _bookable_session() -> Session | None:
+def _bookable_session(exclude: int | None = None) -> Session | None:
     """An upcoming paid session with a free seat, at Academia Sol Madrid if it has one."""
     soon = timezone.now() + timedelta(days=3)
     paid = Q(price_override__gt=0) | Q(price_override__isnull=True, course__price__gt=0)
     candidates = Session.objects.filter(
         paid, status=SessionStatus.SCHEDULED, course__status=CourseStatus.PUBLISHED, starts_at__gt=soon,
         seats_taken__lt=F("capacity"),
-    ).order_by("starts_at", "pk")  # fmt: skip
+    ).exclude(pk=exclude).order_by("starts_at", "pk")  # fmt: skip
     return candidates.filter(school__slug=OWNER_SCHOOL).first() or candidates.first()

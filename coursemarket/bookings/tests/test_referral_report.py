@@ -33,7 +33,7 @@ BROWSER = {"HTTP_USER_AGENT": "Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0 Safa
 @pytest.fixture
 def world(settings):
     """An inviter whose link was visited twice this month; one friend signed up
-    and booked €50 and £30, one was refused; the inviter used their reward
+    and booked €50 and £30, one was refused, one had booked before being invited; the inviter used their reward
     (10 % off a €50 booking); and a friend invited last month."""
     settings.REFERRAL_REWARD_KIND, settings.REFERRAL_REWARD_VALUE = "percent", "10"
     settings.PLATFORM_FEE_PERCENT = "5"
@@ -51,6 +51,9 @@ def world(settings):
                             created_at=last_month)  # fmt: skip
 
     euro = school_world(price=Decimal("50.00"))
+    earlier = UserFactory()  # booked before being invited: that booking is not the invite's return
+    confirmed_by_transfer(earlier, euro.session, staff_user=euro.owner)
+    Referral.objects.create(referrer=inviter, referred=earlier, code=code.code, first_touch_at=timezone.now())
     confirmed_by_transfer(friend, euro.session, staff_user=euro.owner)  # the first paid booking: rewards both
     pound_course = CourseFactory(price=Decimal("30.00"), currency="GBP")
     pound_owner = staff(pound_course.school, Role.OWNER)
@@ -68,7 +71,7 @@ def test_the_numbers_per_month_with_currencies_apart(world):
     report = platform_referral_report(months=3)
     this, previous, older = report.months
     assert this.month == world.astimezone(UTC).date().replace(day=1)
-    assert (this.clicks, this.signups, this.refused, this.first_bookings) == (2, 1, 1, 1)
+    assert (this.clicks, this.signups, this.refused, this.first_bookings) == (2, 2, 1, 1)
     assert (this.rewards_granted, this.rewards_redeemed) == (2, 1)
     assert this.cost == {"EUR": Decimal("5.00")}  # the platform paid the inviter's 10 %
     # Only the invited friend's bookings are the return (not the inviter's own).
@@ -77,7 +80,7 @@ def test_the_numbers_per_month_with_currencies_apart(world):
     assert this.fee == {"EUR": Decimal("2.50"), "GBP": Decimal("1.50")}
     assert (previous.signups, previous.clicks, previous.first_bookings) == (1, 0, 0)
     assert older.signups == 0 and older.revenue == {}
-    assert report.total.signups == 2 and report.total.revenue == this.revenue
+    assert report.total.signups == 3 and report.total.revenue == this.revenue
 
 
 def test_operators_see_the_page_and_the_csv_in_few_queries(world, client, django_assert_max_num_queries):
@@ -97,8 +100,8 @@ def test_operators_see_the_page_and_the_csv_in_few_queries(world, client, django
         csv_text = client.get(url + "?months=3&format=csv").content.decode("utf-8-sig")
     lines = csv_text.strip().splitlines()
     assert lines[0].startswith("Month,Invite visits,Sign-ups")
-    assert f"{month},2,1,1,1,2,1,EUR,5.00,2,50.00,2.50" in lines
-    assert f"{month},2,1,1,1,2,1,GBP,,2,30.00,1.50" in lines
+    assert f"{month},2,2,1,1,2,1,EUR,5.00,2,50.00,2.50" in lines
+    assert f"{month},2,2,1,1,2,1,GBP,,2,30.00,1.50" in lines
     assert len(lines) == 1 + 2 + 2  # header, this month in two currencies, two months without money
     assert client.get(url.replace("/en/", "/ar/")).status_code == 200
 

@@ -9,9 +9,17 @@ from django.urls import reverse
 from coursemarket.accounts.tests.factories import UserFactory
 from coursemarket.bookings.models import Booking, BookingState
 from coursemarket.bookings.tests.after_purchase import school_world
-from coursemarket.catalog.tests.factories import CourseFactory, staff
+from coursemarket.catalog.tests.factories import CourseFactory, make_session, staff
 from coursemarket.demo import promotions as demo
-from coursemarket.promotions.models import CodePurpose, PromoCode, Referral, ReferralClickMonth, ReferralState
+from coursemarket.promotions.models import (
+    CodePurpose,
+    PromoCode,
+    Redemption,
+    RedemptionState,
+    Referral,
+    ReferralClickMonth,
+    ReferralState,
+)
 from coursemarket.schools.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -19,6 +27,7 @@ pytestmark = pytest.mark.django_db
 
 def test_codes_per_school_and_a_rewarded_referral_once():
     w = school_world(price=Decimal("80.00"))
+    make_session(w.course, days=12, capacity=5)  # where the friend spends his own reward
     yen = CourseFactory(currency="JPY", price=Decimal("9000"))
     staff(yen.school, Role.OWNER)
     amira = UserFactory(email="student@coursemarket.test")
@@ -39,6 +48,9 @@ def test_codes_per_school_and_a_rewarded_referral_once():
     assert booking.state == BookingState.CONFIRMED and booking.channel == "referral"
     assert booking.discount_code == "FRIENDS10" and booking.total == Decimal("72.00")
     assert PromoCode.objects.filter(purpose=CodePurpose.REWARD, owner=amira).exists()
+    spent = Redemption.objects.get(promo_code__purpose=CodePurpose.REWARD)  # the friend's reward, used
+    assert spent.student == referral.referred and spent.state == RedemptionState.USED
+    assert spent.amount == Decimal("8.00")  # 10 % of €80, paid by the platform
     assert ReferralClickMonth.objects.get().clicks == demo.LINK_VISITS
     assert booking.reference in made
 
@@ -48,4 +60,4 @@ def test_codes_per_school_and_a_rewarded_referral_once():
     assert "Rewarded" in page
 
     assert demo.seed() == []  # idempotent
-    assert PromoCode.objects.filter(school__isnull=False).count() == 4 * len(schools) and Booking.objects.count() == 1
+    assert PromoCode.objects.filter(school__isnull=False).count() == 4 * len(schools) and Booking.objects.count() == 2
