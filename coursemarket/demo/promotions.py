@@ -144,5 +144,7 @@ def _bookable_session(exclude: int | None = None) -> Session | None:
     candidates = Session.objects.filter(
         paid, status=SessionStatus.SCHEDULED, course__status=CourseStatus.PUBLISHED, starts_at__gt=soon,
         seats_taken__lt=F("capacity"),
-    ).exclude(pk=exclude).order_by("starts_at", "pk")  # fmt: skip
+    ).order_by("starts_at", "pk")  # fmt: skip
+    if exclude is not None:
+        candidates = candidates.exclude(pk=exclude)
     return candidates.filter(school__slug=OWNER_SCHOOL).first() or candidates.first()
