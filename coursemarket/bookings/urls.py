@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import analytics, checkin, checkout, school, student, ticket, waitlist
+from .views import analytics, checkin, checkout, operator, school, student, ticket, waitlist
 
 app_name = "bookings"
 
@@ -24,6 +24,8 @@ urlpatterns: list = [
     # school: rosters, attendance, bank transfers, cancellations
     path(SCHOOL, school.dashboard, name="dashboard"),
     path("dashboard/schools/<slug:slug>/channels/", analytics.channels, name="channels"),
+    # operators: the platform's referral cost and return
+    path("operator/referrals/", operator.referral_report, name="referral_report"),
     path(SCHOOL + "sessions/<int:session_id>/", school.roster, name="roster"),
     path(SCHOOL + "sessions/<int:session_id>/roster.csv", school.roster_csv, name="roster_csv"),
     path(SCHOOL + "sessions/<int:session_id>/complete/", school.complete, name="session_complete"),

@@ -99,6 +99,10 @@ class Payment(models.Model):
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
     succeeded_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     bank_transfer_deadline = models.DateTimeField(_("transfer deadline"), null=True, blank=True)
+    # The provider's fingerprint of the card used (Stripe: the same for every
+    # payment with the same card number, whoever pays): lets a domain notice
+    # two accounts paying with one card (promotions refuses such a referral).
+    card_fingerprint = models.CharField(_("card fingerprint"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("payment")
@@ -111,6 +115,7 @@ class Payment(models.Model):
             models.Index(fields=["state", "provider", "created_at"], name="payments_open_by_age"),
             models.Index(fields=["payable_type", "payable_id", "state"], name="payments_by_payable"),
             models.Index(fields=["provider_reference"], name="payments_provider_ref"),  # webhooks
+            models.Index(fields=["card_fingerprint", "payer"], name="payments_by_card"),  # shared cards
         ]
         constraints = [
             # At most one attempt per payable waiting for a verdict: a second tab

@@ -28,3 +28,11 @@ def bank_transfer_payment(*, payable: Payable) -> Payment | None:
 def payable_payment(*, payable: Payable, payment_id: int) -> Payment | None:
     """One payment of `payable` (and no other's)."""
     return payments_of(payable).filter(pk=payment_id).first()
+
+
+def card_used_by(*, payer_id: int, fingerprint: str) -> bool:
+    """Whether `payer_id` ever tried to pay with the card of this fingerprint
+    (any attempt, paid or not: the card was in their hands)."""
+    if not fingerprint:
+        return False
+    return Payment.objects.filter(card_fingerprint=fingerprint, payer_id=payer_id).exists()

@@ -242,6 +242,8 @@ def _apply(*, current: Payment, status: ProviderStatus, actor: Any | None, unsta
             fields.update(failure_code=status.failure_code[:60], failure_message=status.failure_message[:300])
         if status.reference and not current.provider_reference:
             fields["provider_reference"] = status.reference
+        if status.card_fingerprint and not current.card_fingerprint:
+            fields["card_fingerprint"] = status.card_fingerprint
         moved = Payment.objects.filter(pk=current.pk, state=current.state)
         if unstarted:
             moved = moved.filter(provider_reference="")

@@ -161,6 +161,13 @@ class ReferralState(models.TextChoices):
     REFUSED = "refused", _("Refused")
 
 
+class RefusedReason(models.TextChoices):
+    # The invited account was made on a browser that signed in to the inviter's.
+    SAME_DEVICE = "same_device", _("made on a browser you signed in on")
+    # The invited friend paid with a card the inviter had paid with.
+    SHARED_CARD = "shared_card", _("paid with a card you have paid with")
+
+
 class Referral(models.Model):
     """Who invited whom. One per invited account (first touch wins)."""
 
@@ -172,7 +179,7 @@ class Referral(models.Model):
     first_touch_at = models.DateTimeField(_("first visit"))
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     state = models.CharField(_("state"), max_length=10, choices=ReferralState.choices, default="pending")
-    refused_reason = models.CharField(_("why refused"), max_length=40, blank=True)
+    refused_reason = models.CharField(_("why refused"), max_length=40, blank=True, choices=RefusedReason.choices)
     booking_id = models.PositiveBigIntegerField(_("first paid booking"), null=True, blank=True)
     rewarded_at = models.DateTimeField(_("rewarded at"), null=True, blank=True)
 
@@ -183,3 +190,19 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"{self.referrer_id} → {self.referred_id}"
+
+
+class ReferralClickMonth(models.Model):
+    """Visits through any student's invite link, per calendar month (UTC), for
+    the operators' referral report (each ReferralCode keeps its own total)."""
+
+    month = models.DateField(_("month"), unique=True)
+    clicks = models.PositiveIntegerField(_("visits through invite links"), default=0)
+
+    class Meta:
+        verbose_name = _("invite visits in a month")
+        verbose_name_plural = _("invite visits per month")
+        ordering = ["-month"]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}: {self.clicks}"

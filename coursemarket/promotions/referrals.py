@@ -14,7 +14,7 @@ browser signed in to)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -26,14 +26,17 @@ from django.utils.dateparse import parse_datetime
 
 from coursemarket.audit.services import audit_record
 from coursemarket.notifications.services import absolute_url, notify
+from coursemarket.payments.selectors import card_used_by
 
 from .models import (
     CodePurpose,
     DiscountKind,
     PromoCode,
     Referral,
+    ReferralClickMonth,
     ReferralCode,
     ReferralState,
+    RefusedReason,
     normalise_code,
     random_code,
 )
@@ -135,7 +138,21 @@ def referral_touch(*, session: Any, user: Any, text: str, now: datetime | None =
         return "own"
     session[SESSION_KEY] = {"code": code, "at": now.isoformat()}
     ReferralCode.objects.filter(pk=owner[0]).update(clicks=F("clicks") + 1)
+    count_click_month(now=now)
     return "attributed"
+
+
+def count_click_month(*, now: datetime) -> None:
+    """One more invite-link visit in `now`'s month (UTC): a conditional
+    UPDATE, the month's row made by its first visit."""
+    month = now.astimezone(UTC).date().replace(day=1)
+    if ReferralClickMonth.objects.filter(month=month).update(clicks=F("clicks") + 1):
+        return
+    try:
+        with transaction.atomic():
+            ReferralClickMonth.objects.create(month=month, clicks=1)
+    except IntegrityError:  # another visit made it a moment ago
+        ReferralClickMonth.objects.filter(month=month).update(clicks=F("clicks") + 1)
 
 
 def referral_attach(
@@ -162,7 +179,7 @@ def referral_attach(
     joined = getattr(user, "date_joined", None)
     if joined is not None and joined < first_touch - timedelta(minutes=1):
         return None  # an account older than the invite was not brought by it
-    reason = "same_device" if owner in (device_user_ids or set()) else ""
+    reason = RefusedReason.SAME_DEVICE if owner in (device_user_ids or set()) else ""
     try:
         with transaction.atomic():
             referral = Referral.objects.create(
@@ -182,13 +199,27 @@ def is_referred(*, user: Any) -> bool:
     return Referral.objects.filter(referred=user, state__in=(ReferralState.PENDING, ReferralState.REWARDED)).exists()
 
 
-def referral_reward(*, student: Any, booking_id: int, currency: str, now: datetime | None = None) -> bool:
+def referral_reward(
+    *, student: Any, booking_id: int, currency: str, card_fingerprint: str = "", now: datetime | None = None
+) -> bool:
     """The referred student's first paid booking: both get a reward code,
     once (a conditional UPDATE pending → rewarded). Inside the caller's
-    transaction; the emails leave through the outbox."""
+    transaction; the emails leave through the outbox. Paid with a card the
+    inviter has used (`card_fingerprint`, from the payment): the referral is
+    refused instead ("shared_card"), and nobody is rewarded."""
     now = now or timezone.now()
     referral = Referral.objects.filter(referred=student, state=ReferralState.PENDING).first()
     if referral is None:
+        return False
+    if card_used_by(payer_id=referral.referrer_id, fingerprint=card_fingerprint):
+        refused = Referral.objects.filter(pk=referral.pk, state=ReferralState.PENDING).update(
+            state=ReferralState.REFUSED, refused_reason=RefusedReason.SHARED_CARD, booking_id=booking_id
+        )
+        if refused == 1:
+            audit_record(
+                actor=None, action="referral.refused", target=referral,
+                changes={"booking": booking_id, "reason": RefusedReason.SHARED_CARD},
+            )  # fmt: skip
         return False
     moved = Referral.objects.filter(pk=referral.pk, state=ReferralState.PENDING).update(
         state=ReferralState.REWARDED, rewarded_at=now, booking_id=booking_id

@@ -162,14 +162,14 @@ def booking_payment_succeeded(*, payable_id: int, payment: Payment) -> Booking:
                 actor=None, action="booking.confirmed", target=booking, school_id=school_id,
                 changes={"payment": payment.pk, "provider": payment.provider},
             )  # fmt: skip
-            _notify_confirmed(booking)
+            _notify_confirmed(booking, payment)
             return booking
         if booking.state == BookingState.EXPIRED and _revive(booking=booking, now=now):
             audit_record(
                 actor=None, action="booking.confirmed_late", target=booking, school_id=school_id,
                 changes={"payment": payment.pk, "provider": payment.provider},
             )  # fmt: skip
-            _notify_confirmed(booking)
+            _notify_confirmed(booking, payment)
             return booking
         # Expired without room, cancelled, or already paid by another attempt
         # (payment_apply reports each success once): give this money back.
@@ -245,18 +245,22 @@ def booking_refund_made(*, payable_id: int, refund: Refund) -> None:
     notifications.refund_issued(booking, refund)
 
 
-def _notify_confirmed(booking: Booking) -> None:
-    _paid(booking)
+def _notify_confirmed(booking: Booking, payment: Payment) -> None:
+    _paid(booking, payment)
     notifications.booking_confirmed(booking)
 
 
-def _paid(booking: Booking) -> None:
+def _paid(booking: Booking, payment: Payment) -> None:
     """A booking was paid: its promo code's use is spent, and a referred
-    student's first paid booking rewards them and their friend (once)."""
+    student's first paid booking rewards them and their friend (once) —
+    unless the card that paid is one their friend paid with."""
     if booking.discount_code:
         promo_mark_used(booking_id=booking.pk)
     if booking.total > 0:
-        referral_reward(student=booking.student, booking_id=booking.pk, currency=booking.currency)
+        referral_reward(
+            student=booking.student, booking_id=booking.pk, currency=booking.currency,
+            card_fingerprint=payment.card_fingerprint,
+        )  # fmt: skip
 
 
 BOOKING_PAYABLE = PayableKind(

@@ -57,6 +57,8 @@ class ProviderStatus:
     failure_message: str = ""
     # Handed to the browser to complete a "requires action" step (3-D Secure).
     client_secret: str = ""
+    # The card's fingerprint, when the provider tells it ("" otherwise).
+    card_fingerprint: str = ""
 
 
 @dataclass(frozen=True)

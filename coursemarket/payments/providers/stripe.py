@@ -32,6 +32,8 @@ PAYMENT_METHOD_PREFIXES = ("pm_", "card_")
 # Stripe's ids are short; anything longer in a webhook is not Stripe's.
 MAX_ID_LENGTH = 255
 MAX_TYPE_LENGTH = 100
+# Asked with a confirm or retrieve: the intent's card, for its fingerprint.
+EXPAND_CARD: Any = {"expand": ["payment_method"]}
 
 
 def minor_units(amount: Decimal, currency: str) -> int:
@@ -50,18 +52,33 @@ def _client(secret_key: str, api_base: str) -> stripe.StripeClient:
     return stripe.StripeClient(secret_key, base_addresses={"api": api_base}, max_network_retries=1)
 
 
+def card_fingerprint(payment_method: Any) -> str:
+    """The card's fingerprint from an expanded payment method: a PaymentMethod
+    (`card.fingerprint`) or a legacy Card (`fingerprint`: what a token's
+    `card_…` id expands to). "" for an id that was not expanded (a webhook's
+    payload). localstripe computes it like Stripe does, from the card number
+    alone, so the same card gives the same fingerprint on any account."""
+    if not isinstance(payment_method, dict):
+        return ""
+    card = payment_method.get("card")
+    found = card.get("fingerprint") if isinstance(card, dict) else payment_method.get("fingerprint")
+    return found[:64] if isinstance(found, str) else ""
+
+
 def status_of(intent: Any) -> ProviderStatus:
     """Our reading of a PaymentIntent (from the API or a webhook's payload)."""
     if isinstance(intent, stripe.StripeObject):
         intent = intent.to_dict()
     status = intent.get("status")
     reference = intent.get("id", "")
+    fingerprint = card_fingerprint(intent.get("payment_method"))
     if status == "succeeded":
-        return ProviderStatus(state=PaymentState.SUCCEEDED, reference=reference)
+        return ProviderStatus(state=PaymentState.SUCCEEDED, reference=reference, card_fingerprint=fingerprint)
     if status == "requires_action":
         return ProviderStatus(
-            state=PaymentState.REQUIRES_ACTION, reference=reference, client_secret=intent.get("client_secret") or ""
-        )
+            state=PaymentState.REQUIRES_ACTION, reference=reference, client_secret=intent.get("client_secret") or "",
+            card_fingerprint=fingerprint,
+        )  # fmt: skip
     if status in ("requires_payment_method", "canceled"):
         error = intent.get("last_payment_error") or {}
         code = error.get("code") or ("canceled" if status == "canceled" else "")
@@ -73,6 +90,7 @@ def status_of(intent: Any) -> ProviderStatus:
             reference=reference,
             failure_code=code or "card_declined",
             failure_message=(error.get("message") or code or status)[:300],
+            card_fingerprint=fingerprint,
         )
     # requires_confirmation, processing, requires_capture: no verdict yet.
     return ProviderStatus(state=PaymentState.CREATED, reference=reference)
@@ -118,7 +136,8 @@ class StripeProvider(PaymentProvider):
 
     def start(self, *, payment: Payment) -> ProviderStatus:
         try:
-            intent = client().v1.payment_intents.confirm(payment.provider_reference)
+            # The card comes back expanded: its fingerprint is kept on the payment.
+            intent = client().v1.payment_intents.confirm(payment.provider_reference, params=EXPAND_CARD)
         except stripe.CardError as error:
             # Declined while charging: the intent now says why.
             log.info("stripe: card declined for %s: %s", payment.provider_reference, error.code)
@@ -140,7 +159,7 @@ class StripeProvider(PaymentProvider):
         if not payment.provider_reference:
             return ProviderStatus(state=PaymentState.CREATED)
         try:
-            intent = client().v1.payment_intents.retrieve(payment.provider_reference)
+            intent = client().v1.payment_intents.retrieve(payment.provider_reference, params=EXPAND_CARD)
         except stripe.StripeError as error:
             raise ProviderError(str(error)) from error
         return status_of(intent)

@@ -5,7 +5,17 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from coursemarket.demo import accounts, bookings, categories, courses, pictures, recommendations, reviews, schools
+from coursemarket.demo import (
+    accounts,
+    bookings,
+    categories,
+    courses,
+    pictures,
+    promotions,
+    recommendations,
+    reviews,
+    schools,
+)
 
 # The seeders in dependency order. Every seeder is idempotent: running the
 # command twice leaves the same demo.
@@ -16,6 +26,7 @@ SEEDERS = [
     ("courses", courses.seed),
     ("pictures", pictures.seed),
     ("bookings", bookings.seed),
+    ("promotions", promotions.seed),
     ("reviews", reviews.seed),
     ("recommendations", recommendations.seed),
 ]
