@@ -82,6 +82,7 @@ def test_only_the_school_s_owners_and_managers_see_its_analytics(client, actor):
         ("period=custom&start=&end=", "Choose both the first and the last day."),
         ("period=custom&start=2020-01-01&end=2999-01-01", "The last day must not be in the future."),
         ("period=forever", "Select a valid choice."),
+        ("period=custom&start=2026-02-31&end=2026-03-01", "Enter a valid date."),
     ],
 )
 def test_bad_dates_get_a_clear_error_and_change_nothing(client, query, message):
@@ -165,6 +166,8 @@ def test_the_course_table_sorts_by_any_column(client):
     by_title = client.get(url + "&sort=title&dir=asc").content.decode()
     assert by_title.index(quiet.title) < by_title.index(w.course.title)
     assert 'aria-sort="ascending"' in by_title
+    unknown = client.get(url + "&sort=price;drop&dir=sideways")  # an unknown column sorts by revenue
+    assert unknown.status_code == 200 and 'aria-sort="descending"' in unknown.content.decode()
 
 
 def test_the_dashboard_reads_a_fixed_number_of_queries(client, django_assert_max_num_queries):
