@@ -121,7 +121,8 @@ def _chart_data(board: Dashboard) -> dict[str, Any]:
         "revenue": {c: [str(point.revenue[c]) for point in board.series] for c in board.currencies},
         "bookingsLabel": _("Bookings"),
         "revenueLabel": _("Revenue"),
-        "locale": babel_locale(translation.get_language()).replace("_", "-"),
+        # The page's own numbers (Babel) are in Latin digits in every language we offer: the axes too.
+        "locale": babel_locale(translation.get_language()).replace("_", "-") + "-u-nu-latn",
     }
 
 
