@@ -31,9 +31,10 @@ class Command(BaseCommand):
         started = timezone.now()
         result = rollup_days(start=since, end=until, school=school)
         seconds = (timezone.now() - started).total_seconds()
-        self.stdout.write(
-            f"analytics: {result.schools} school(s), {result.days} day(s), {result.rows} row(s) in {seconds:.1f} s"
-        )
+        if options["verbosity"] > 0:
+            self.stdout.write(
+                f"analytics: {result.schools} school(s), {result.days} day(s), {result.rows} row(s) in {seconds:.1f} s"
+            )
 
 
 def _day(text: str, option: str) -> date:
