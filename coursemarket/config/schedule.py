@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from coursemarket.alerts import tasks as alert_tasks
+from coursemarket.analytics import tasks as analytics_tasks
 from coursemarket.bookings import tasks as booking_tasks
 from coursemarket.core import tasks as core_tasks
 from coursemarket.core.worker import PeriodicJob
@@ -32,4 +33,6 @@ def periodic_jobs() -> list[PeriodicJob]:
         # Requests re-score each student's live history against the latest model; this refits it.
         ("recommendations.retrain", recommendation_tasks.retrain_recommender, timedelta(hours=24)),
         ("recommendations.send_digests", recommendation_tasks.send_weekly_digests, timedelta(hours=1)),
+        # Yesterday's and today's rollups in each school's calendar; the dashboard computes today live.
+        ("analytics.rollup_recent", analytics_tasks.rollup_recent_days, timedelta(hours=1)),
     ]

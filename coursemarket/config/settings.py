@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "coursemarket.reviews",
     "coursemarket.compare",
     "coursemarket.recommendations",
+    "coursemarket.analytics",  # daily rollups and the school dashboard; reads bookings, payments, activity
     "coursemarket.payments",
     "coursemarket.notifications",
     "coursemarket.demo",  # seed_demo; depends on every app above, none depends on it

@@ -43,6 +43,7 @@ urlpatterns += i18n_patterns(
     path("", include("coursemarket.notifications.urls")),
     path("", include("coursemarket.activity.urls")),
     path("", include("coursemarket.alerts.urls")),
+    path("", include("coursemarket.analytics.urls")),
     prefix_default_language=True,
 )
 

@@ -41,7 +41,7 @@ SECTIONS = [
     ),
     Section("members", "schools:members", _("Members"), icon="people", permission=Perm.INVITE_INSTRUCTORS),
     Section("reviews", "reviews:dashboard", _("Reviews"), icon="star", permission=Perm.MANAGE_REVIEWS),
-    Section("analytics", "bookings:channels", _("Analytics"), icon="graph-up", permission=Perm.VIEW_ANALYTICS),
+    Section("analytics", "analytics:dashboard", _("Analytics"), icon="graph-up", permission=Perm.VIEW_ANALYTICS),
     Section("finance", "ledger:dashboard", _("Finance"), icon="cash-coin", permission=Perm.MANAGE_FINANCE),
 ]
 

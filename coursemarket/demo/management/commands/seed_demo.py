@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from coursemarket.demo import (
     accounts,
@@ -40,3 +43,6 @@ class Command(BaseCommand):
             with transaction.atomic():
                 result = seed()
             self.stdout.write(f"{name}: {len(result)} new")
+        # The schools' dashboards read daily rollups: fill them for the demo's whole past (idempotent).
+        since = (timezone.now() - timedelta(days=400)).date()
+        call_command("analytics_backfill", since=since.isoformat(), verbosity=0)

@@ -1,0 +1,105 @@
+"""The dashboard's tables as rows, for CSV and XLSX: the same figures the
+page shows, unformatted (plain decimals, per cent to one decimal)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook
+
+from .selectors import Dashboard
+
+KPI_LABELS: dict[str, str | Promise] = {
+    "bookings": _("Bookings"),
+    "seats": _("Seats"),
+    "gross": _("Gross revenue"),
+    "refunds": _("Refunds"),
+    "platform_fees": _("Platform fees"),
+    "discounts": _("Discounts"),
+    "net": _("Net revenue"),
+    "average_order": _("Average order value"),
+    "cancellation_rate": _("Cancellation rate"),
+    "fill_rate": _("Fill rate"),
+    "views": _("Course page views"),
+    "conversion": _("Views → bookings"),
+}
+TABLES = ("summary", "daily", "courses")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+Cell = str | int | Decimal | None
+
+
+def cell(value: Cell) -> Cell:
+    """A text cell a spreadsheet would run as a formula is quoted."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def summary_rows(board: Dashboard) -> list[list[Cell]]:
+    rows: list[list[Cell]] = [
+        [str(_("Measure")), str(_("Currency")), str(_("This period")), str(_("Previous period")), str(_("Change %"))]
+    ]
+    for kpi in board.kpis():
+        rows.append([str(KPI_LABELS[kpi.key]), kpi.currency, kpi.value, kpi.previous, kpi.change])
+    return rows
+
+
+def daily_rows(board: Dashboard) -> list[list[Cell]]:
+    header: list[Cell] = [str(_("Day")), str(_("Bookings")), str(_("Seats"))]
+    header += [str(_("Revenue (%(currency)s)") % {"currency": c}) for c in board.currencies]
+    rows = [header]
+    for point in board.series:
+        rows.append([point.day.isoformat(), point.bookings, point.seats, *(point.revenue[c] for c in board.currencies)])
+    return rows
+
+
+def course_rows(board: Dashboard) -> list[list[Cell]]:
+    header: list[Cell] = [
+        str(_("Course")), str(_("Course page views")), str(_("Views → bookings %")), str(_("Bookings")),
+        str(_("Seats")), str(_("Cancellations")),
+    ]  # fmt: skip
+    header += [str(_("Revenue (%(currency)s)") % {"currency": c}) for c in board.currencies]
+    rows = [header]
+    for row in board.courses:
+        t = row.totals
+        rows.append(
+            [cell(row.title), t.views, t.conversion, t.bookings, t.seats, t.cancellations,
+             *(row.revenue_in(c) for c in board.currencies)]
+        )  # fmt: skip
+    return rows
+
+
+BUILDERS = {"summary": summary_rows, "daily": daily_rows, "courses": course_rows}
+SHEET_TITLES: dict[str, str | Promise] = {"summary": _("Summary"), "daily": _("Per day"), "courses": _("Courses")}
+
+
+def as_csv(rows: Iterable[Sequence[Cell]]) -> str:
+    out = io.StringIO()
+    out.write("\ufeff")  # Excel reads UTF-8 only with the mark
+    writer = csv.writer(out)
+    for row in rows:
+        writer.writerow(["" if value is None else value for value in row])
+    return out.getvalue()
+
+
+def as_xlsx(board: Dashboard) -> bytes:
+    """One workbook, a sheet per table; numbers stay numbers."""
+    book = Workbook()
+    first = True
+    for table in TABLES:
+        sheet: Any = book.active if first else book.create_sheet()
+        first = False
+        sheet.title = str(SHEET_TITLES[table])[:31]
+        for row in BUILDERS[table](board):
+            sheet.append(list(row))  # openpyxl stores Decimal as a number
+        sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

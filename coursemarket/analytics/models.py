@@ -1,0 +1,54 @@
+"""Daily rollups of a school's business, one row per course, local day and
+currency (analytics.rollups computes them, analytics.services keeps them).
+
+The truth stays where it is: bookings (state, seats, discount), payments
+(succeeded attempts, refunds made) and the activity log (course views). A
+row only sums them for one day, so the dashboard reads a few hundred rows
+instead of every booking; rollup_days recomputes any range from the truth."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class CourseDay(models.Model):
+    """One course's figures for one day of the school's local calendar, in one
+    currency. Counts that have no currency (views, sessions' seats) sit on the
+    row of the course's own currency; money is never summed across currencies."""
+
+    school = models.ForeignKey(
+        "schools.School", verbose_name=_("school"), on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    course = models.ForeignKey(
+        "catalog.Course", verbose_name=_("course"), on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    day = models.DateField(_("day"))  # in the school's time zone (analytics.zones.school_zone)
+    currency = models.CharField(_("currency"), max_length=3)
+    views = models.PositiveIntegerField(_("course page views"), default=0)
+    # Bookings confirmed (paid, or free) on this day, and their seats and discounts.
+    bookings = models.PositiveIntegerField(_("bookings"), default=0)
+    seats = models.PositiveIntegerField(_("seats"), default=0)
+    discounts = models.DecimalField(_("discounts"), max_digits=14, decimal_places=2, default=0)
+    # Confirmed bookings cancelled on this day (by the student or the school).
+    cancellations = models.PositiveIntegerField(_("cancellations"), default=0)
+    # Money on the day it moved: payments that succeeded, refunds that were made.
+    gross = models.DecimalField(_("gross revenue"), max_digits=14, decimal_places=2, default=0)
+    refunds = models.DecimalField(_("refunds"), max_digits=14, decimal_places=2, default=0)
+    platform_fees = models.DecimalField(_("platform fees"), max_digits=14, decimal_places=2, default=0)
+    net = models.DecimalField(_("net revenue"), max_digits=14, decimal_places=2, default=0)
+    # Sessions of the course that start on this day: their seats and how many are taken.
+    session_capacity = models.PositiveIntegerField(_("seats offered"), default=0)
+    session_seats_taken = models.PositiveIntegerField(_("seats taken"), default=0)
+    computed_at = models.DateTimeField(_("computed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("course day")
+        verbose_name_plural = _("course days")
+        constraints = [
+            models.UniqueConstraint(fields=["school", "day", "course", "currency"], name="analytics_one_course_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course_id} {self.day} {self.currency}"

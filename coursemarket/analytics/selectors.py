@@ -1,0 +1,289 @@
+"""What the school's analytics pages read: rollups for past days, today
+computed live, summed into KPIs, a daily series and a table per course."""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from coursemarket.catalog.models import Course
+
+from .models import CourseDay
+from .rollups import MONEY, Figures, compute_course_days, figures_of
+from .zones import local_today, school_zone
+
+ONE_DECIMAL = Decimal("0.1")
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def each_day(self) -> list[date]:
+        return [self.start + timedelta(days=n) for n in range(self.days)]
+
+    def __contains__(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+def percent(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
+    """part / whole in per cent to one decimal; None when there is no whole."""
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(ONE_DECIMAL)
+
+
+def change(current: int | Decimal | None, previous: int | Decimal | None) -> Decimal | None:
+    """The change from the previous period in per cent; None when it had nothing."""
+    if current is None or not previous:
+        return None
+    return ((Decimal(current) - Decimal(previous)) * 100 / abs(Decimal(previous))).quantize(ONE_DECIMAL)
+
+
+@dataclass
+class Money:
+    """A period's money in one currency."""
+
+    currency: str
+    bookings: int = 0
+    gross: Decimal = field(default_factory=Decimal)
+    refunds: Decimal = field(default_factory=Decimal)
+    platform_fees: Decimal = field(default_factory=Decimal)
+    discounts: Decimal = field(default_factory=Decimal)
+    net: Decimal = field(default_factory=Decimal)
+
+    @property
+    def revenue(self) -> Decimal:
+        """What was paid less what was refunded (the payments' own figure)."""
+        return self.gross - self.refunds
+
+    @property
+    def average_order(self) -> Decimal | None:
+        """Gross revenue per booking confirmed, rounded to the cent."""
+        if not self.bookings:
+            return None
+        return (self.gross / self.bookings).quantize(Decimal("0.01"))
+
+
+@dataclass
+class Totals:
+    views: int = 0
+    bookings: int = 0
+    seats: int = 0
+    cancellations: int = 0
+    session_capacity: int = 0
+    session_seats_taken: int = 0
+    money: dict[str, Money] = field(default_factory=dict)
+
+    def add(self, row: Figures) -> None:
+        self.views += row.views
+        self.bookings += row.bookings
+        self.seats += row.seats
+        self.cancellations += row.cancellations
+        self.session_capacity += row.session_capacity
+        self.session_seats_taken += row.session_seats_taken
+        if row.bookings or any(getattr(row, name) for name in MONEY):
+            money = self.money.setdefault(row.currency, Money(row.currency))
+            money.bookings += row.bookings
+            for name in MONEY:
+                setattr(money, name, getattr(money, name) + getattr(row, name))
+
+    @property
+    def cancellation_rate(self) -> Decimal | None:
+        return percent(self.cancellations, self.bookings)
+
+    @property
+    def fill_rate(self) -> Decimal | None:
+        return percent(self.session_seats_taken, self.session_capacity)
+
+    @property
+    def conversion(self) -> Decimal | None:
+        return percent(self.bookings, self.views)
+
+
+@dataclass(frozen=True)
+class Kpi:
+    key: str
+    value: int | Decimal | None
+    previous: int | Decimal | None
+    kind: str  # "count", "money" or "percent"
+    currency: str = ""
+
+    @property
+    def change(self) -> Decimal | None:
+        return change(self.value, self.previous)
+
+    @property
+    def trend(self) -> str:
+        """ "good", "bad" or "" (no change): more refunds, fees or cancellations is bad."""
+        delta = self.change
+        if not delta:
+            return ""
+        return "good" if (delta > 0) != (self.key in RISING_IS_BAD) else "bad"
+
+
+@dataclass
+class CourseRow:
+    course_id: int
+    title: str
+    totals: Totals = field(default_factory=Totals)
+    revenues: list[tuple[str, Decimal]] = field(default_factory=list)  # per currency shown, for the page
+
+    def revenue_in(self, currency: str) -> Decimal:
+        money = self.totals.money.get(currency)
+        return money.revenue if money else Decimal(0)
+
+
+@dataclass
+class DayPoint:
+    day: date
+    bookings: int = 0
+    seats: int = 0
+    revenue: dict[str, Decimal] = field(default_factory=dict)
+
+
+@dataclass
+class Dashboard:
+    zone: zoneinfo.ZoneInfo
+    today: date
+    period: Period
+    previous: Period
+    current: Totals
+    before: Totals
+    currencies: list[str]
+    series: list[DayPoint]
+    courses: list[CourseRow]
+
+    @property
+    def main_currency(self) -> str:
+        return self.currencies[0] if self.currencies else ""
+
+    def kpis(self) -> list[Kpi]:
+        now, then = self.current, self.before
+        kpis = [
+            Kpi("bookings", now.bookings, then.bookings, "count"),
+            Kpi("seats", now.seats, then.seats, "count"),
+        ]
+        for currency in self.currencies:
+            a, b = now.money.get(currency, Money(currency)), then.money.get(currency, Money(currency))
+            kpis += [
+                Kpi("gross", a.gross, b.gross, "money", currency),
+                Kpi("refunds", a.refunds, b.refunds, "money", currency),
+                Kpi("platform_fees", a.platform_fees, b.platform_fees, "money", currency),
+                Kpi("discounts", a.discounts, b.discounts, "money", currency),
+                Kpi("net", a.net, b.net, "money", currency),
+                Kpi("average_order", a.average_order, b.average_order, "money", currency),
+            ]
+        kpis += [
+            Kpi("cancellation_rate", now.cancellation_rate, then.cancellation_rate, "percent"),
+            Kpi("fill_rate", now.fill_rate, then.fill_rate, "percent"),
+            Kpi("views", now.views, then.views, "count"),
+            Kpi("conversion", now.conversion, then.conversion, "percent"),
+        ]
+        return kpis
+
+
+RISING_IS_BAD = frozenset({"refunds", "platform_fees", "cancellation_rate"})
+SORTS = ("title", "views", "conversion", "bookings", "seats", "revenue", "cancellations")
+
+
+def school_figures(*, school: Any, start: date, end: date, zone: zoneinfo.ZoneInfo, today: date) -> list[Figures]:
+    """Rows for local days start..end: stored rollups for days before today,
+    today's computed live (one query, or 8 with today in the range)."""
+    rows = figures_of(
+        CourseDay.objects.filter(school=school, day__gte=start, day__lte=min(end, today - timedelta(days=1)))
+    )
+    if start <= today <= end:
+        rows += compute_course_days(school=school, start=today, end=today, zone=zone).values()
+    return rows
+
+
+def previous_period(period: Period, *, year_to_date: bool = False) -> Period:
+    """The period compared with: the same dates a year before for "this year",
+    else as many days just before."""
+    if year_to_date:
+        try:
+            end = period.end.replace(year=period.end.year - 1)
+        except ValueError:  # 29 February
+            end = period.end.replace(year=period.end.year - 1, day=28)
+        return Period(period.start.replace(year=period.start.year - 1), end)
+    return Period(period.start - timedelta(days=period.days), period.start - timedelta(days=1))
+
+
+def school_dashboard(
+    *,
+    school: Any,
+    period: Period,
+    previous: Period,
+    zone: zoneinfo.ZoneInfo,
+    today: date,
+    sort: str = "revenue",
+    descending: bool = True,
+) -> Dashboard:
+    """Everything the dashboard shows for `period`, compared with `previous`."""
+    rows = school_figures(school=school, start=min(period.start, previous.start), end=period.end, zone=zone,
+                          today=today)  # fmt: skip
+    current, before = Totals(), Totals()
+    by_course: dict[int, Totals] = defaultdict(Totals)
+    by_day: dict[date, DayPoint] = {day: DayPoint(day) for day in period.each_day()}
+    for row in rows:
+        if row.day in period:
+            current.add(row)
+            by_course[row.course_id].add(row)
+            point = by_day[row.day]
+            point.bookings += row.bookings
+            point.seats += row.seats
+            if row.gross or row.refunds:
+                point.revenue[row.currency] = point.revenue.get(row.currency, Decimal(0)) + row.gross - row.refunds
+        elif row.day in previous:
+            before.add(row)
+    currencies = sorted(
+        set(current.money) | set(before.money),
+        key=lambda c: (-current.money.get(c, Money(c)).gross, -current.money.get(c, Money(c)).bookings, c),
+    )
+    if not currencies:
+        first = Course.objects.filter(school=school).values_list("currency", flat=True).order_by("pk").first()
+        currencies = [first] if first else []
+    titles = dict(Course.objects.filter(school=school).values_list("pk", "title"))
+    courses = [CourseRow(course_id, title, by_course.get(course_id, Totals())) for course_id, title in titles.items()]
+    for course in courses:
+        course.revenues = [(c, course.revenue_in(c)) for c in currencies]
+    series = [by_day[day] for day in period.each_day()]
+    for point in series:
+        for currency in currencies:
+            point.revenue.setdefault(currency, Decimal(0))
+    return Dashboard(zone, today, period, previous, current, before, currencies,
+                     series, sort_courses(courses, sort, descending, currencies[0] if currencies else ""))  # fmt: skip
+
+
+def sort_courses(courses: list[CourseRow], sort: str, descending: bool, currency: str) -> list[CourseRow]:
+    def key(row: CourseRow) -> Any:
+        t = row.totals
+        value: Any = {
+            "title": row.title.casefold(),
+            "views": t.views,
+            "conversion": t.conversion if t.conversion is not None else Decimal(-1),
+            "bookings": t.bookings,
+            "seats": t.seats,
+            "revenue": row.revenue_in(currency),
+            "cancellations": t.cancellations,
+        }[sort if sort in SORTS else "revenue"]
+        return value
+
+    ordered = sorted(courses, key=lambda r: r.title.casefold())  # ties read alphabetically
+    return sorted(ordered, key=key, reverse=descending)
+
+
+def dashboard_context(*, school: Any) -> tuple[zoneinfo.ZoneInfo, date]:
+    """The school's zone and its local today."""
+    zone = school_zone(school)
+    return zone, local_today(zone)

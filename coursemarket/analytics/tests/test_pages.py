@@ -1,0 +1,206 @@
+"""The school's analytics pages: who may open them, bad dates, the numbers
+on the page against the exports, and a query count that does not grow with
+the school."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from coursemarket.accounts.tests.factories import UserFactory
+from coursemarket.analytics.models import CourseDay
+from coursemarket.analytics.services import rollup_days
+from coursemarket.analytics.zones import local_today, school_zone
+from coursemarket.bookings.tests.after_purchase import confirmed_by_transfer, school_world
+from coursemarket.catalog.tests.factories import CourseFactory, make_session
+from coursemarket.config.schedule import periodic_jobs
+from coursemarket.schools.models import Membership, Role
+from coursemarket.schools.navigation import dashboard_nav
+from coursemarket.schools.selectors import staff_access
+
+pytestmark = pytest.mark.django_db
+
+
+def urls(slug: str) -> list[str]:
+    return [
+        reverse("analytics:dashboard", kwargs={"slug": slug}),
+        *(reverse("analytics:export", kwargs={"slug": slug, "table": t, "fmt": "csv"})
+          for t in ("summary", "daily", "courses")),
+        reverse("analytics:export", kwargs={"slug": slug, "table": "all", "fmt": "xlsx"}),
+    ]  # fmt: skip
+
+
+def rolled_up_world():  # type: ignore[no-untyped-def]
+    w = school_world(price=Decimal("80.00"))
+    confirmed_by_transfer(w.student, w.session, staff_user=w.owner, seats=2)
+    confirmed_by_transfer(UserFactory(), w.session, staff_user=w.owner)
+    today = local_today(school_zone(w.school))
+    rollup_days(start=today - timedelta(days=100), end=today, school=w.school)
+    return w
+
+
+@pytest.mark.parametrize("actor", ["anonymous", "student", "other_owner", "other_manager", "instructor", "manager",
+                                   "owner"])  # fmt: skip
+def test_only_the_school_s_owners_and_managers_see_its_analytics(client, actor):
+    w = rolled_up_world()
+    other_manager = UserFactory()
+    Membership.objects.create(school=CourseFactory().school, user=other_manager, role=Role.MANAGER)
+    people = {"student": w.student, "other_owner": w.other_owner, "other_manager": other_manager,
+              "instructor": w.instructor, "manager": w.manager, "owner": w.owner}  # fmt: skip
+    if actor != "anonymous":
+        client.force_login(people[actor])
+    for url in urls(w.school.slug):
+        response = client.get(url + "?period=90")
+        if actor == "anonymous":
+            assert response.status_code == 302 and "/account/login/" in response["Location"]
+        elif actor in ("student", "other_owner", "other_manager"):
+            # Staff pages of a school you are not staff of do not exist for you
+            # (schools.selectors.staff_access): nothing of the school leaks.
+            assert response.status_code == 404, url
+            assert w.course.title not in response.content.decode("utf-8", "replace")
+        elif actor == "instructor":
+            assert response.status_code == 403, url
+        else:
+            assert response.status_code == 200, url
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("period=custom&start=2026-05-10&end=2026-05-01", "The last day must not be before the first."),
+        ("period=custom&start=not-a-date&end=2026-05-01", "Enter a valid date."),
+        ("period=custom&start=2001-01-01&end=2026-05-01", "A period can be at most 366 days long."),
+        ("period=custom&start=&end=", "Choose both the first and the last day."),
+        ("period=custom&start=2020-01-01&end=2999-01-01", "The last day must not be in the future."),
+        ("period=forever", "Select a valid choice."),
+        ("period=custom&start=2026-02-31&end=2026-03-01", "Enter a valid date."),
+    ],
+)
+def test_bad_dates_get_a_clear_error_and_change_nothing(client, query, message):
+    w = rolled_up_world()
+    before = sorted(map(repr, CourseDay.objects.values()))
+    client.force_login(w.owner)
+    page = client.get(reverse("analytics:dashboard", kwargs={"slug": w.school.slug}) + "?" + query)
+    assert page.status_code == 400
+    assert message in page.content.decode()
+    assert 'role="alert"' in page.content.decode() and "data-kpi=" not in page.content.decode()
+    export = client.get(reverse("analytics:export", kwargs={"slug": w.school.slug, "table": "summary", "fmt": "csv"})
+                        + "?" + query)  # fmt: skip
+    assert export.status_code == 400 and message in export.content.decode()
+    assert sorted(map(repr, CourseDay.objects.values())) == before
+
+
+def kpis_on(page: str) -> dict[tuple[str, str], str]:
+    found = re.findall(r'data-kpi="(\w+)"(?: data-currency="(\w+)")? data-value="([^"]*)"', page)
+    return {(key, currency): value for key, currency, value in found}
+
+
+def test_the_exports_carry_the_numbers_on_the_page(client):
+    w = rolled_up_world()
+    client.force_login(w.owner)
+    query = "?period=90"
+    page = client.get(reverse("analytics:dashboard", kwargs={"slug": w.school.slug}) + query).content.decode()
+    on_page = kpis_on(page)
+    assert on_page[("bookings", "")] == "2" and on_page[("seats", "")] == "3"
+    assert on_page[("gross", "EUR")] == "240.00" and on_page[("net", "EUR")] == "228.00"  # 5 % platform fee
+    assert on_page[("average_order", "EUR")] == "120.00"
+    assert "€240.00" in page
+
+    def csv_of(table: str) -> list[list[str]]:
+        url = reverse("analytics:export", kwargs={"slug": w.school.slug, "table": table, "fmt": "csv"})
+        response = client.get(url + query)
+        assert response["Content-Type"].startswith("text/csv")
+        return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+    summary = csv_of("summary")
+    in_csv = {(row[0], row[1]): row[2] for row in summary[1:]}
+    assert in_csv[("Bookings", "")] == on_page[("bookings", "")]
+    assert in_csv[("Gross revenue", "EUR")] == on_page[("gross", "EUR")]
+    assert in_csv[("Net revenue", "EUR")] == on_page[("net", "EUR")]
+    assert in_csv[("Platform fees", "EUR")] == on_page[("platform_fees", "EUR")] == "12.00"
+    daily = csv_of("daily")
+    assert len(daily) == 1 + 90 and sum(int(row[1]) for row in daily[1:]) == 2
+    assert sum(Decimal(row[3]) for row in daily[1:]) == Decimal("240.00")
+    courses = csv_of("courses")
+    assert [w.course.title, "0", "", "2", "3", "0", "240.00"] in courses
+
+    xlsx = client.get(
+        reverse("analytics:export", kwargs={"slug": w.school.slug, "table": "all", "fmt": "xlsx"}) + query
+    )
+    book = load_workbook(io.BytesIO(xlsx.content))
+    assert book.sheetnames == ["Summary", "Per day", "Courses"]
+    sheet_rows = {(r[0], r[1] or ""): r[2] for r in book["Summary"].iter_rows(min_row=2, values_only=True)}
+    assert Decimal(str(sheet_rows[("Net revenue", "EUR")])) == Decimal("228.00")
+    assert sheet_rows[("Bookings", "")] == 2
+
+
+def test_the_period_is_in_the_school_s_zone_and_compared_with_the_one_before(client):
+    w = rolled_up_world()
+    client.force_login(w.owner)
+    page = client.get(reverse("analytics:dashboard", kwargs={"slug": w.school.slug}) + "?period=7").content.decode()
+    assert "in the school&#x27;s time zone (Madrid time" in page or "in the school's time zone (Madrid time" in page
+    assert "Compared with" in page
+    assert f'href="{reverse("bookings:channels", kwargs={"slug": w.school.slug})}"' in page  # the channel report tab
+    nav = dashboard_nav(staff_access(user=w.owner, slug=w.school.slug), active="analytics")
+    assert [item.url for item in nav if item.key == "analytics"] == [
+        reverse("analytics:dashboard", kwargs={"slug": w.school.slug})
+    ]
+
+
+def test_the_course_table_sorts_by_any_column(client):
+    w = rolled_up_world()
+    quiet = CourseFactory(school=w.school, title="Aaa quiet course")
+    client.force_login(w.owner)
+    url = reverse("analytics:dashboard", kwargs={"slug": w.school.slug}) + "?period=30"
+    by_revenue = client.get(url).content.decode()
+    assert by_revenue.index(w.course.title) < by_revenue.index(quiet.title)
+    by_title = client.get(url + "&sort=title&dir=asc").content.decode()
+    assert by_title.index(quiet.title) < by_title.index(w.course.title)
+    assert 'aria-sort="ascending"' in by_title
+    unknown = client.get(url + "&sort=price;drop&dir=sideways")  # an unknown column sorts by revenue
+    assert unknown.status_code == 200 and 'aria-sort="descending"' in unknown.content.decode()
+
+
+def test_the_dashboard_reads_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    w = rolled_up_world()
+    client.force_login(w.owner)
+    url = reverse("analytics:dashboard", kwargs={"slug": w.school.slug}) + "?period=90"
+    client.get(url)  # warm the content-type cache
+    # Sign-in and frame (6), the school's zone, the rollups, today's figures
+    # live (6), course titles (1), with the page's own: 14, whatever the size.
+    with django_assert_max_num_queries(14) as small:
+        assert client.get(url).status_code == 200
+    for n in range(8):  # more courses, sessions, bookings and rolled-up days
+        course = CourseFactory(school=w.school)
+        confirmed_by_transfer(UserFactory(), make_session(course, days=5 + n), staff_user=w.owner)
+    today = local_today(school_zone(w.school))
+    rollup_days(start=today - timedelta(days=200), end=today, school=w.school)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert client.get(url).status_code == 200
+
+
+def test_the_backfill_command_is_idempotent_and_refuses_bad_input(capsys):
+    w = rolled_up_world()
+    since = (timezone.now() - timedelta(days=30)).date().isoformat()
+    call_command("analytics_backfill", since=since, school=w.school.slug)
+    first = sorted(map(repr, CourseDay.objects.values("course_id", "day", "bookings", "gross", "net")))
+    call_command("analytics_backfill", since=since)
+    assert sorted(map(repr, CourseDay.objects.values("course_id", "day", "bookings", "gross", "net"))) == first
+    assert "school(s)" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("analytics_backfill", since="yesterday")
+    with pytest.raises(CommandError, match="No school"):
+        call_command("analytics_backfill", since=since, school="no-such-school")
+
+
+def test_the_rollup_job_is_in_the_periodic_table():
+    assert "analytics.rollup_recent" in [name for name, _task, _interval in periodic_jobs()]

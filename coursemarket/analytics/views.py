@@ -1,0 +1,165 @@
+"""The school's analytics dashboard and its exports (staff with VIEW_ANALYTICS)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from babel.dates import format_skeleton
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET
+
+from coursemarket.core.money import babel_locale, format_money, format_number
+from coursemarket.core.times import format_day, zone_name
+from coursemarket.schools.permissions import Perm
+from coursemarket.schools.selectors import SchoolAccess
+from coursemarket.schools.views.staff import render_dashboard, staff_view
+
+from .exports import BUILDERS, KPI_LABELS, TABLES, as_csv, as_xlsx
+from .forms import PeriodForm
+from .selectors import SORTS, Dashboard, dashboard_context, school_dashboard
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass
+class Shown:
+    form: PeriodForm
+    board: Dashboard | None  # None when the input is bad
+    preset: str = ""
+    sort: str = "revenue"
+    descending: bool = True
+
+
+def _board(request: HttpRequest, access: SchoolAccess) -> Shown:
+    """The form and the figures of a valid period (None when the input is bad)."""
+    zone, today = dashboard_context(school=access.school)
+    form = PeriodForm(request.GET if "period" in request.GET else None, today=today)
+    if form.is_bound and not form.is_valid():
+        return Shown(form, None)
+    preset, period, previous = form.periods()
+    sort = request.GET.get("sort", "revenue")
+    sort = sort if sort in SORTS else "revenue"
+    descending = request.GET.get("dir", "asc" if sort == "title" else "desc") != "asc"
+    board = school_dashboard(school=access.school, period=period, previous=previous, zone=zone, today=today,
+                             sort=sort, descending=descending)  # fmt: skip
+    return Shown(form, board, preset, sort, descending)
+
+
+@staff_view(Perm.VIEW_ANALYTICS)
+@require_GET
+def dashboard(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
+    shown = _board(request, access)
+    board = shown.board
+    context: dict[str, Any] = {"form": shown.form, "board": board, "preset": shown.preset}
+    if board is None:
+        return render_dashboard(request, access, "analytics/dashboard.html", context, section="analytics", status=400)
+    query = request.GET.copy()
+    for name in ("sort", "dir"):
+        query.pop(name, None)
+    context.update(
+        kpis=[{"kpi": kpi, "label": KPI_LABELS[kpi.key]} for kpi in board.kpis()],
+        zone_label=zone_name(board.zone),
+        start_label=format_day(board.period.start),
+        end_label=format_day(board.period.end),
+        previous_start_label=format_day(board.previous.start),
+        previous_end_label=format_day(board.previous.end),
+        chart=(chart := _chart_data(board)),
+        day_rows=list(zip(chart["labels"], board.series, strict=True)),
+        summary=_summary_text(board),
+        period_query=query.urlencode(),
+        sort=shown.sort,
+        descending=shown.descending,
+        sort_columns=_sort_columns(),
+        presets=[("7", _("7 days")), ("30", _("30 days")), ("90", _("90 days")), ("year", _("This year"))],
+    )
+    return render_dashboard(request, access, "analytics/dashboard.html", context, section="analytics")
+
+
+@staff_view(Perm.VIEW_ANALYTICS)
+@require_GET
+def export(request: HttpRequest, access: SchoolAccess, table: str, fmt: str) -> HttpResponse:
+    if (fmt == "csv" and table not in TABLES) or (fmt == "xlsx" and table != "all") or fmt not in ("csv", "xlsx"):
+        raise Http404
+    shown = _board(request, access)
+    board = shown.board
+    if board is None:
+        errors = "; ".join(str(e) for errors in shown.form.errors.values() for e in errors)
+        return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
+    name = f"analytics-{access.school.slug}-{board.period.start.isoformat()}-{board.period.end.isoformat()}"
+    if fmt == "xlsx":
+        response = HttpResponse(as_xlsx(board), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
+    response = HttpResponse(as_csv(BUILDERS[table](board)), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}-{table}.csv"'
+    return response
+
+
+def _sort_columns() -> list[tuple[str, str]]:
+    return [
+        ("title", _("Course")), ("views", _("Views")), ("conversion", _("Views → bookings")),
+        ("bookings", _("Bookings")), ("seats", _("Seats")), ("cancellations", _("Cancellations")),
+        ("revenue", _("Revenue")),
+    ]  # fmt: skip
+
+
+def _day_label(day: Any) -> str:
+    return format_skeleton("MMMd", day, locale=babel_locale(translation.get_language()))
+
+
+def _chart_data(board: Dashboard) -> dict[str, Any]:
+    """What the charts draw: labels per day, bookings, revenue per currency
+    (numbers as plain strings; the page formats them in its own language)."""
+    return {
+        "labels": [_day_label(point.day) for point in board.series],
+        "bookings": [point.bookings for point in board.series],
+        "revenue": {c: [str(point.revenue[c]) for point in board.series] for c in board.currencies},
+        "bookingsLabel": _("Bookings"),
+        "revenueLabel": _("Revenue"),
+        # The page's own numbers (Babel) are in Latin digits in every language we offer: the axes too.
+        "locale": babel_locale(translation.get_language()).replace("_", "-") + "-u-nu-latn",
+    }
+
+
+def _summary_text(board: Dashboard) -> dict[str, str]:
+    """One sentence per chart, for people who do not see it."""
+    language = translation.get_language()
+    busiest = max(board.series, key=lambda p: (p.bookings, p.day), default=None)
+    if busiest is None or not busiest.bookings:
+        bookings = _("No bookings in this period.")
+    else:
+        total = board.current.bookings
+        bookings = " ".join(
+            (
+                ngettext("%(total)s booking in this period.", "%(total)s bookings in this period.", total)
+                % {"total": format_number(total, language=language)},
+                ngettext(
+                    "The busiest day was %(day)s, with %(count)s booking.",
+                    "The busiest day was %(day)s, with %(count)s bookings.",
+                    busiest.bookings,
+                )
+                % {"day": format_day(busiest.day), "count": format_number(busiest.bookings, language=language)},
+            )
+        )
+    parts = []
+    for currency in board.currencies:
+        money = board.current.money.get(currency)
+        revenue = money.revenue if money else Decimal(0)
+        best = max(board.series, key=lambda p: (p.revenue[currency], p.day), default=None)
+        if best is None or best.revenue[currency] <= 0:
+            parts.append(_("Revenue %(total)s.") % {"total": format_money(revenue, currency, language=language)})
+        else:
+            parts.append(
+                _("Revenue %(total)s; the best day was %(day)s with %(best)s.")
+                % {
+                    "total": format_money(revenue, currency, language=language),
+                    "day": format_day(best.day),
+                    "best": format_money(best.revenue[currency], currency, language=language),
+                }
+            )
+    return {"bookings": bookings, "revenue": " ".join(parts) or _("No revenue in this period.")}
