@@ -45,6 +45,7 @@ SHELL_STATIC = (
     "css/site.css",
     "css/icons.css",
     "js/site.js",
+    "js/tz-worker.js",
     "js/search-suggest.js",
     "js/pwa.js",
     "vendor/fonts/inter-latin-400-700.woff2",

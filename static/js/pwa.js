@@ -1,5 +1,5 @@
 /* The installable app, page side (the worker is /sw.js, coursemarket/web/sw.js):
-   - registers the service worker at the site's root;
+   - registers the service worker at the site's root (after load, when the page is idle);
    - "Update available — reload": a new worker waits until the visitor reloads, never swaps code under a page;
    - tells the worker who is signed in (an opaque mark), and empties the visitor's offline pages at sign-out;
    - the install offer: the browser's prompt is held back (never on a first visit) and offered by the page
@@ -74,7 +74,14 @@
     }, { once: true });
   };
 
-  window.addEventListener("load", () => {
+  // After "load", once the page is idle: the worker's install (precaching the shell) never competes with the
+  // page's own first paint, requests or scripts.
+  const whenIdle = (work) => {
+    const later = () => (window.requestIdleCallback ? window.requestIdleCallback(work, { timeout: 3000 }) : window.setTimeout(work, 1));
+    if (document.readyState === "complete") later(); else window.addEventListener("load", later, { once: true });
+  };
+
+  whenIdle(() => {
     navigator.serviceWorker.register(workerUrl, { scope: "/" }).then((registration) => {
       if (registration.waiting && navigator.serviceWorker.controller) announce(registration.waiting);
       registration.addEventListener("updatefound", () => {

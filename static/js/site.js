@@ -1,6 +1,9 @@
 // Small progressive enhancements; every page works without this file.
 (function () {
   "use strict";
+  var script = document.currentScript;
+  // The "js" class is set by an inline line in <head> (web/base.html), before the first style pass: setting it
+  // here, after the first paint, restyled and relaid the whole page. Kept for a page without that line.
   document.documentElement.classList.add("js");
   document.addEventListener("change", function (event) {
     var el = event.target;
@@ -46,6 +49,112 @@
   showCurrentTabs();
   if (document.fonts && document.fonts.ready) { document.fonts.ready.then(showCurrentTabs); }
   window.addEventListener("load", showCurrentTabs);
+  // Bootstrap's behaviours (the menu's collapse, the account dropdown, the filter sheet, closing an alert) load
+  // when the visitor first reaches for one: hovering, touching or focusing a [data-bs-toggle]/[data-bs-dismiss]
+  // control starts the download, and a click that comes before it has arrived is held and replayed once it
+  // has. Parsing 80 KB of Bootstrap on every page load cost main-thread time no first paint needs.
+  var bootstrapUrl = script && script.getAttribute("data-bootstrap");
+  var bootstrapLoading = null;
+  var TRIGGERS = "[data-bs-toggle], [data-bs-dismiss]";
+  function loadBootstrap() {
+    if (!bootstrapLoading) {
+      bootstrapLoading = new Promise(function (resolve, reject) {
+        if (window.bootstrap || !bootstrapUrl) { resolve(); return; }
+        var tag = document.createElement("script");
+        tag.src = bootstrapUrl;
+        tag.nonce = script.nonce;
+        tag.onload = resolve;
+        tag.onerror = function () { bootstrapLoading = null; reject(); };
+        document.head.appendChild(tag);
+      });
+    }
+    return bootstrapLoading;
+  }
+  function trigger(event) {
+    return event.target && event.target.closest ? event.target.closest(TRIGGERS) : null;
+  }
+  ["pointerover", "touchstart", "focusin"].forEach(function (type) {
+    document.addEventListener(type, function (event) {
+      if (trigger(event)) { loadBootstrap().catch(function () {}); }
+    }, { passive: true });
+  });
+  document.addEventListener("click", function (event) {
+    if (window.bootstrap) { return; }
+    var control = trigger(event);
+    if (!control) { return; }
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    loadBootstrap().then(function () { control.click(); }, function () {});
+  }, true);
+  if (document.querySelector(".offcanvas.show, .modal.show")) { loadBootstrap().catch(function () {}); }
+  // htmx the same way: it loads when the visitor first reaches for an htmx control (hover, touch, focus), and
+  // what they did before it arrived (a click on an htmx link or button, a form's submit, typing or a change in
+  // an htmx form) is done again once it has, so nothing is lost. A page that needs it on its own (polling,
+  // "load" or "revealed" triggers) loads it at once. Evaluating it and its first pass over the page were a
+  // long task on every page. htmx is added only once the page has loaded: it starts itself at once then.
+  var htmxUrl = script && script.getAttribute("data-htmx");
+  var HX = "[hx-get], [hx-post], [hx-put], [hx-patch], [hx-delete]";
+  var htmxLoading = null;
+  var htmxReady = false;
+  function loadHtmx() {
+    if (!htmxLoading) {
+      htmxLoading = new Promise(function (resolve) {
+        if (document.readyState === "complete") { resolve(); } else { window.addEventListener("load", resolve, { once: true }); }
+      }).then(function () {
+        return new Promise(function (resolve, reject) {
+          if (window.htmx || !htmxUrl) { resolve(); return; }
+          var tag = document.createElement("script");
+          tag.src = htmxUrl;
+          tag.nonce = script.nonce;
+          tag.onload = resolve;
+          tag.onerror = function () { htmxLoading = null; reject(); };
+          document.head.appendChild(tag);
+        });
+      }).then(function () { htmxReady = true; });
+    }
+    return htmxLoading;
+  }
+  function hxControl(node) { return node && node.closest ? node.closest(HX) : null; }
+  ["pointerover", "touchstart", "focusin"].forEach(function (type) {
+    document.addEventListener(type, function (event) {
+      if (!htmxReady && hxControl(event.target)) { loadHtmx().catch(function () {}); }
+    }, { passive: true });
+  });
+  var heldActions = [];
+  function replay() {
+    var actions = heldActions;
+    heldActions = [];
+    actions.forEach(function (action) { action(); });
+  }
+  function holdUntilHtmx(action, fallback) {
+    heldActions.push(action);
+    loadHtmx().then(replay, function () { heldActions = []; if (fallback) { fallback(); } });
+  }
+  document.addEventListener("click", function (event) {
+    if (htmxReady || event.defaultPrevented) { return; }
+    var control = hxControl(event.target);
+    if (!control || !control.matches("a, button")) { return; }  // a form's submit button: see "submit"
+    event.preventDefault();
+    holdUntilHtmx(function () { control.click(); }, function () { if (control.href) { window.location.assign(control.href); } });
+  }, true);
+  document.addEventListener("submit", function (event) {
+    if (htmxReady || event.defaultPrevented) { return; }
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || !form.matches(HX)) { return; }
+    var submitter = event.submitter || null;
+    event.preventDefault();
+    holdUntilHtmx(function () { form.requestSubmit(submitter); }, function () { form.submit(); });
+  }, true);
+  ["input", "change", "keyup", "search"].forEach(function (type) {
+    document.addEventListener(type, function (event) {
+      if (htmxReady || !hxControl(event.target)) { return; }
+      var target = event.target;
+      holdUntilHtmx(function () { target.dispatchEvent(new Event(type, { bubbles: true })); });
+    }, true);
+  });
+  if (document.querySelector('[hx-trigger*="every"], [hx-trigger*="load"], [hx-trigger*="revealed"], [hx-trigger*="intersect"]')) {
+    loadHtmx().catch(function () {});
+  }
   // htmx sends the CSRF token with every unsafe request.
   document.addEventListener("htmx:configRequest", function (event) {
     var token = document.querySelector("input[name=csrfmiddlewaretoken]");
@@ -55,10 +164,14 @@
 // Remember the browser's time zone so pages show times in it before sign-in.
 // The value goes in as it is: IANA names ("America/New_York") use only
 // characters a cookie may hold, and the server reads the name it was given.
+// The name comes from a worker (js/tz-worker.js): the first Intl call loads the time zone data, which took
+// 35-150 ms of the page's main thread on a phone profile. Once the page is idle, so it never delays a paint.
 (function () {
-  try {
-    var tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    if (!tz || !/^[A-Za-z0-9_+\-\/]{1,64}$/.test(tz)) { return; }
+  var script = document.currentScript;
+  var workerUrl = script && script.getAttribute("data-tz-worker");
+  if (!workerUrl || typeof Worker === "undefined") { return; }
+  function remember(tz) {
+    if (typeof tz !== "string" || !/^[A-Za-z0-9_+\-\/]{1,64}$/.test(tz)) { return; }
     var stored = document.cookie.split("; ").filter(function (pair) {
       return pair.indexOf("cm_tz=") === 0;
     }).map(function (pair) { return pair.slice(6); });
@@ -66,5 +179,16 @@
       var secure = window.location.protocol === "https:" ? "; Secure" : "";
       document.cookie = "cm_tz=" + tz + "; path=/; max-age=31536000; SameSite=Lax" + secure;
     }
-  } catch (e) { /* older browsers: UTC it is */ }
+  }
+  function ask() {
+    try {
+      var worker = new Worker(workerUrl);
+      worker.onmessage = function (event) { remember(event.data); worker.terminate(); };
+      worker.onerror = function () { worker.terminate(); };
+    } catch (e) { /* no worker: UTC it is */ }
+  }
+  function whenIdle() {
+    if (window.requestIdleCallback) { window.requestIdleCallback(ask, { timeout: 5000 }); } else { window.setTimeout(ask, 1); }
+  }
+  if (document.readyState === "complete") { whenIdle(); } else { window.addEventListener("load", whenIdle); }
 })();
