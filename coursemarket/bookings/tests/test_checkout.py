@@ -206,6 +206,9 @@ def test_a_free_course_is_confirmed_without_payment_and_shows_its_reference():
     answer = client.post(urls(booking)["pay"], {"provider": "free", "terms": "on", "pay_key": "p"}, follow=True)
     assert answer.redirect_chain[-1][0] == urls(booking)["confirmation"]
     assert booking.reference in answer.content.decode()
+    # In Arabic the address keeps its full stop on its own side (isolated).
+    arabic = client.get(urls(booking)["confirmation"].replace("/en/", "/ar/", 1)).content.decode()
+    assert f"<bdi>{student.email}</bdi>" in arabic
 
 
 def pay_card(client: Client, booking: Booking, number: str, key: str):

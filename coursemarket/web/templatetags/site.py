@@ -5,6 +5,8 @@ from typing import Any
 
 from django import template
 from django.utils import translation
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from coursemarket.core.money import format_money, format_number
 
@@ -68,3 +70,11 @@ def markdown_filter(text: str) -> str:
     from coursemarket.catalog.markup import render_markdown
 
     return render_markdown(text)
+
+
+@register.filter
+def isolate(value: Any) -> SafeString:
+    """`value` in a `<bdi>`, for a left-to-right fragment (an email address,
+    a reference) inside a translated sentence: in Arabic its punctuation then
+    stays on its own side."""
+    return format_html("<bdi>{}</bdi>", value)
