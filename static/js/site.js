@@ -87,74 +87,9 @@
     loadBootstrap().then(function () { control.click(); }, function () {});
   }, true);
   if (document.querySelector(".offcanvas.show, .modal.show")) { loadBootstrap().catch(function () {}); }
-  // htmx the same way: it loads when the visitor first reaches for an htmx control (hover, touch, focus), and
-  // what they did before it arrived (a click on an htmx link or button, a form's submit, typing or a change in
-  // an htmx form) is done again once it has, so nothing is lost. A page that needs it on its own (polling,
-  // "load" or "revealed" triggers) loads it at once. Evaluating it and its first pass over the page were a
-  // long task on every page. htmx is added only once the page has loaded: it starts itself at once then.
-  var htmxUrl = script && script.getAttribute("data-htmx");
-  var HX = "[hx-get], [hx-post], [hx-put], [hx-patch], [hx-delete]";
-  var htmxLoading = null;
-  var htmxReady = false;
-  function loadHtmx() {
-    if (!htmxLoading) {
-      htmxLoading = new Promise(function (resolve) {
-        if (document.readyState === "complete") { resolve(); } else { window.addEventListener("load", resolve, { once: true }); }
-      }).then(function () {
-        return new Promise(function (resolve, reject) {
-          if (window.htmx || !htmxUrl) { resolve(); return; }
-          var tag = document.createElement("script");
-          tag.src = htmxUrl;
-          tag.nonce = script.nonce;
-          tag.onload = resolve;
-          tag.onerror = function () { htmxLoading = null; reject(); };
-          document.head.appendChild(tag);
-        });
-      }).then(function () { htmxReady = true; });
-    }
-    return htmxLoading;
-  }
-  function hxControl(node) { return node && node.closest ? node.closest(HX) : null; }
-  ["pointerover", "touchstart", "focusin"].forEach(function (type) {
-    document.addEventListener(type, function (event) {
-      if (!htmxReady && hxControl(event.target)) { loadHtmx().catch(function () {}); }
-    }, { passive: true });
-  });
-  var heldActions = [];
-  function replay() {
-    var actions = heldActions;
-    heldActions = [];
-    actions.forEach(function (action) { action(); });
-  }
-  function holdUntilHtmx(action, fallback) {
-    heldActions.push(action);
-    loadHtmx().then(replay, function () { heldActions = []; if (fallback) { fallback(); } });
-  }
-  document.addEventListener("click", function (event) {
-    if (htmxReady || event.defaultPrevented) { return; }
-    var control = hxControl(event.target);
-    if (!control || !control.matches("a, button")) { return; }  // a form's submit button: see "submit"
-    event.preventDefault();
-    holdUntilHtmx(function () { control.click(); }, function () { if (control.href) { window.location.assign(control.href); } });
-  }, true);
-  document.addEventListener("submit", function (event) {
-    if (htmxReady || event.defaultPrevented) { return; }
-    var form = event.target;
-    if (!(form instanceof HTMLFormElement) || !form.matches(HX)) { return; }
-    var submitter = event.submitter || null;
-    event.preventDefault();
-    holdUntilHtmx(function () { form.requestSubmit(submitter); }, function () { form.submit(); });
-  }, true);
-  ["input", "change", "keyup", "search"].forEach(function (type) {
-    document.addEventListener(type, function (event) {
-      if (htmxReady || !hxControl(event.target)) { return; }
-      var target = event.target;
-      holdUntilHtmx(function () { target.dispatchEvent(new Event(type, { bubbles: true })); });
-    }, true);
-  });
-  if (document.querySelector('[hx-trigger*="every"], [hx-trigger*="load"], [hx-trigger*="revealed"], [hx-trigger*="intersect"]')) {
-    loadHtmx().catch(function () {});
-  }
+  // htmx loads with the page (deferred, web/base.html), not on demand: htmx records each field's value when it
+  // starts, so a value typed before it arrived would never count as "changed" (the city search, the header
+  // search, the listing's search box) and a replayed keystroke would do nothing.
   // htmx sends the CSRF token with every unsafe request.
   document.addEventListener("htmx:configRequest", function (event) {
     var token = document.querySelector("input[name=csrfmiddlewaretoken]");

@@ -151,24 +151,23 @@ def test_only_arabic_pages_load_the_arabic_font_and_every_page_preloads_its_own(
     assert all("defer" in tag for tag in re.findall(r"<script [^>]*src=[^>]*>", english))
 
 
-def test_bootstrap_and_htmx_are_not_loaded_with_the_page_but_named_for_site_js_and_precached(client):
+def test_bootstrap_is_not_loaded_with_the_page_but_named_for_site_js_and_precached(client):
     html = client.get("/en/courses/").content.decode()
     tags = re.findall(r"<script [^>]*src=[^>]*>", html)
     sources = [re.search(r' src="([^"]+)"', tag).group(1) for tag in tags]  # type: ignore[union-attr]
-    assert not any("bootstrap.bundle" in src or "htmx.min" in src for src in sources)
+    assert not any("bootstrap.bundle" in src for src in sources)
+    assert any("htmx.min" in src for src in sources)  # with the page: it records field values when it starts
     site = next(tag for tag in tags if "/js/site." in tag or "/js/site.js" in tag)
     bootstrap = re.search(r'data-bootstrap="([^"]+)"', site)
-    htmx = re.search(r'data-htmx="([^"]+)"', site)
     worker = re.search(r'data-tz-worker="([^"]+)"', site)
-    assert bootstrap and htmx and worker
-    assert static_file(bootstrap.group(1)).exists() and static_file(htmx.group(1)).exists()
-    assert static_file(worker.group(1)).exists()
+    assert bootstrap and worker
+    assert static_file(bootstrap.group(1)).exists() and static_file(worker.group(1)).exists()
     # The "js" class comes from one inline line in <head>, before the stylesheets.
     head = html.split("</head>")[0]
     assert head.index('classList.add("js")') < head.index("stylesheet")
     # Offline, they come from the app shell.
     precache = client.get("/sw.js").content.decode()
-    assert all(url.group(1) in precache for url in (bootstrap, htmx, worker))
+    assert all(url.group(1) in precache for url in (bootstrap, worker))
 
 
 def test_every_icon_the_templates_use_is_in_the_icon_stylesheet():
