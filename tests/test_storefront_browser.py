@@ -109,6 +109,9 @@ def test_a_new_school_publishes_a_course_and_a_visitor_in_new_york_finds_it(page
     tab = visitor.new_page()
     try:
         tab.goto(f"{base}/en/schools/")
+        # The first page a browser opens is drawn in UTC; once that page is idle it remembers the browser's
+        # zone in a cookie (js/site.js), and every page after it shows the visitor's own clock.
+        tab.wait_for_function("document.cookie.includes('cm_tz=America/New_York')", timeout=15_000)
         tab.get_by_role("link", name=re.compile("Academia Mar Valencia")).first.click()
         tab.wait_for_url(f"**/schools/{SLUG}/")
         card = tab.locator("#courses .course-card", has_text="Spanish by the sea")
