@@ -28,6 +28,11 @@ KPI_LABELS: dict[str, str | Promise] = {
     "fill_rate": _("Fill rate"),
     "views": _("Course page views"),
     "conversion": _("Views → bookings"),
+    "attendance_rate": _("Attendance rate"),
+    "completion_rate": _("Completion rate"),
+    "average_rating": _("Average rating"),
+    "students": _("Students who booked"),
+    "repeat_students": _("Repeat students"),
 }
 TABLES = ("summary", "daily", "courses")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -13,40 +13,10 @@ from typing import Any
 from coursemarket.catalog.models import Course
 
 from .models import CourseDay
+from .outcomes import Outcomes, school_outcomes
+from .periods import Period, change, percent
 from .rollups import MONEY, Figures, compute_course_days, figures_of
 from .zones import local_today, school_zone
-
-ONE_DECIMAL = Decimal("0.1")
-
-
-@dataclass(frozen=True)
-class Period:
-    start: date
-    end: date
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
-
-    def each_day(self) -> list[date]:
-        return [self.start + timedelta(days=n) for n in range(self.days)]
-
-    def __contains__(self, day: date) -> bool:
-        return self.start <= day <= self.end
-
-
-def percent(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
-    """part / whole in per cent to one decimal; None when there is no whole."""
-    if not whole:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(ONE_DECIMAL)
-
-
-def change(current: int | Decimal | None, previous: int | Decimal | None) -> Decimal | None:
-    """The change from the previous period in per cent; None when it had nothing."""
-    if current is None or not previous:
-        return None
-    return ((Decimal(current) - Decimal(previous)) * 100 / abs(Decimal(previous))).quantize(ONE_DECIMAL)
 
 
 @dataclass
@@ -115,7 +85,7 @@ class Kpi:
     key: str
     value: int | Decimal | None
     previous: int | Decimal | None
-    kind: str  # "count", "money" or "percent"
+    kind: str  # "count", "money", "percent" or "rating" (of 5)
     currency: str = ""
 
     @property
@@ -162,6 +132,8 @@ class Dashboard:
     currencies: list[str]
     series: list[DayPoint]
     courses: list[CourseRow]
+    outcomes: Outcomes = field(default_factory=Outcomes)
+    outcomes_before: Outcomes = field(default_factory=Outcomes)
 
     @property
     def main_currency(self) -> str:
@@ -188,6 +160,14 @@ class Dashboard:
             Kpi("fill_rate", now.fill_rate, then.fill_rate, "percent"),
             Kpi("views", now.views, then.views, "count"),
             Kpi("conversion", now.conversion, then.conversion, "percent"),
+        ]
+        out, before = self.outcomes, self.outcomes_before
+        kpis += [
+            Kpi("attendance_rate", out.attendance_rate, before.attendance_rate, "percent"),
+            Kpi("completion_rate", out.completion_rate, before.completion_rate, "percent"),
+            Kpi("average_rating", out.average_rating, before.average_rating, "rating"),
+            Kpi("students", out.students, before.students, "count"),
+            Kpi("repeat_students", out.repeat_students, before.repeat_students, "count"),
         ]
         return kpis
 
@@ -261,8 +241,10 @@ def school_dashboard(
     for point in series:
         for currency in currencies:
             point.revenue.setdefault(currency, Decimal(0))
+    outcomes, outcomes_before = school_outcomes(school=school, period=period, previous=previous, zone=zone)
     return Dashboard(zone, today, period, previous, current, before, currencies,
-                     series, sort_courses(courses, sort, descending, currencies[0] if currencies else ""))  # fmt: skip
+                     series, sort_courses(courses, sort, descending, currencies[0] if currencies else ""),
+                     outcomes, outcomes_before)  # fmt: skip
 
 
 def sort_courses(courses: list[CourseRow], sort: str, descending: bool, currency: str) -> list[CourseRow]:

@@ -1,0 +1,107 @@
+"""The dashboard's outcome KPIs: attendance, completion, average rating and
+repeat students, counted from hand-built bookings, check-ins and reviews."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from coursemarket.accounts.tests.factories import UserFactory
+from coursemarket.analytics.forms import periods_for
+from coursemarket.analytics.outcomes import school_outcomes
+from coursemarket.analytics.zones import local_today, school_zone
+from coursemarket.bookings.models import Booking, BookingState, CheckinMethod, MeetingAttendance
+from coursemarket.catalog.tests.factories import CourseFactory
+from coursemarket.reviews.models import Review, ReviewStatus
+from coursemarket.reviews.tests.factories import completed_booking, past_session
+from coursemarket.schools.models import Role
+from coursemarket.schools.tests.factories import staff
+
+pytestmark = pytest.mark.django_db
+
+
+def confirmed(booking: Booking, days_ago: int) -> Booking:
+    Booking.objects.filter(pk=booking.pk).update(confirmed_at=timezone.now() - timedelta(days=days_ago))
+    return booking
+
+
+def review(booking: Booking, rating: int, status: str = ReviewStatus.PUBLISHED) -> Review:
+    return Review.objects.create(
+        booking=booking, author=booking.student, course=booking.session.course, session=booking.session,
+        school=booking.session.school, rating=rating, title="Good", text="Well taught and well organised.",
+        language="en", status=status, created_at=timezone.now() - timedelta(days=1),
+    )  # fmt: skip
+
+
+def checked_in(booking: Booking, meeting_index: int) -> None:
+    meeting = booking.session.meetings.order_by("starts_at")[meeting_index]
+    MeetingAttendance.objects.create(
+        booking=booking, meeting=meeting, checked_in_at=meeting.starts_at, method=CheckinMethod.ROSTER
+    )
+
+
+def world():  # type: ignore[no-untyped-def]
+    course = CourseFactory()
+    session = past_session(course, days_ago=3)  # meetings 10 and 3 days ago
+    done = [completed_booking(session=session) for _ in range(2)]
+    held = [completed_booking(session=session, state=BookingState.CONFIRMED) for _ in range(2)]
+    gone = completed_booking(session=session, state=BookingState.CANCELLED)
+    for booking in (*done, *held, gone):
+        confirmed(booking, 15)
+    # The first student had booked with the school 45 days ago (the period before).
+    earlier = completed_booking(student=done[0].student, session=past_session(course, days_ago=40))
+    confirmed(earlier, 45)
+    for booking in (*done, held[0]):
+        checked_in(booking, 0)  # the second meeting had no check-in at all
+    review(done[0], 5)
+    review(done[1], 4)
+    review(held[0], 1, status=ReviewStatus.PENDING)
+    # Another school's bookings, check-ins and reviews never count.
+    other = completed_booking(session=past_session(days_ago=3))
+    confirmed(other, 10)
+    checked_in(other, 0)
+    review(other, 1)
+    return course.school
+
+
+def test_outcomes_count_attendance_completion_ratings_and_repeat_students():
+    school = world()
+    zone = school_zone(school)
+    _, period, previous = periods_for("30", None, None, today=local_today(zone))
+    now, before = school_outcomes(school=school, period=period, previous=previous, zone=zone)
+    assert now.attendance_rate == Decimal("75.0")  # 3 of the 4 bookings still held, at the meeting with check-ins
+    assert now.completion_rate == Decimal("50.0")  # 2 of 4 marked completed; the cancelled one is not counted
+    assert (now.average_rating, now.ratings) == (Decimal("4.5"), 2)  # the pending review is not published
+    assert (now.students, now.repeat_students) == (5, 1)
+    assert (before.students, before.repeat_students) == (1, 0)
+    assert before.attendance_rate is None and before.average_rating is None
+
+
+def test_the_dashboard_shows_the_outcomes_and_no_attendance_figure_without_check_ins(client):
+    school = world()
+    owner = staff(school, Role.OWNER).user
+    client.force_login(owner)
+    page = client.get(reverse("analytics:dashboard", kwargs={"slug": school.slug})).content.decode()
+    assert 'data-kpi="attendance_rate" data-value="75.0"' in page
+    assert 'data-kpi="completion_rate" data-value="50.0"' in page
+    assert 'data-kpi="average_rating" data-value="4.5"' in page
+    assert 'data-kpi="repeat_students" data-value="1"' in page
+    assert "4.5 / 5" in page
+
+    MeetingAttendance.objects.all().delete()
+    page = client.get(reverse("analytics:dashboard", kwargs={"slug": school.slug})).content.decode()
+    assert 'data-kpi="attendance_rate" data-value=""' in page
+
+
+def test_a_new_student_is_not_a_repeat_student():
+    course = CourseFactory()
+    booking = confirmed(completed_booking(student=UserFactory(), session=past_session(course)), 2)
+    zone = school_zone(course.school)
+    _, period, previous = periods_for("7", None, None, today=local_today(zone))
+    now, _ = school_outcomes(school=course.school, period=period, previous=previous, zone=zone)
+    assert (now.students, now.repeat_students) == (1, 0)
+    assert booking.student_id
