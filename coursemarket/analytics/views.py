@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 from babel.dates import format_skeleton
+from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -21,7 +23,8 @@ from coursemarket.schools.views.staff import render_dashboard, staff_view
 
 from .exports import BUILDERS, KPI_LABELS, TABLES, as_csv, as_xlsx
 from .forms import PeriodForm
-from .selectors import SORTS, Dashboard, dashboard_context, school_dashboard
+from .selectors import SORTS, Dashboard, Money, dashboard_context, school_dashboard
+from .statement import StatementForm, month_label, month_period, month_start, statement_pdf
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -76,6 +79,7 @@ def dashboard(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
         descending=shown.descending,
         sort_columns=_sort_columns(),
         presets=[("7", _("7 days")), ("30", _("30 days")), ("90", _("90 days")), ("year", _("This year"))],
+        statement_form=StatementForm(today=board.today),
     )
     return render_dashboard(request, access, "analytics/dashboard.html", context, section="analytics")
 
@@ -88,8 +92,7 @@ def export(request: HttpRequest, access: SchoolAccess, table: str, fmt: str) -> 
     shown = _board(request, access)
     board = shown.board
     if board is None:
-        errors = "; ".join(str(e) for errors in shown.form.errors.values() for e in errors)
-        return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
+        return _bad_input(shown.form)
     name = f"analytics-{access.school.slug}-{board.period.start.isoformat()}-{board.period.end.isoformat()}"
     if fmt == "xlsx":
         response = HttpResponse(as_xlsx(board), content_type=XLSX)
@@ -98,6 +101,39 @@ def export(request: HttpRequest, access: SchoolAccess, table: str, fmt: str) -> 
     response = HttpResponse(as_csv(BUILDERS[table](board)), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}-{table}.csv"'
     return response
+
+
+@staff_view(Perm.VIEW_ANALYTICS)
+@require_GET
+def statement(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
+    """The monthly statement of ?month=YYYY-MM as a PDF."""
+    zone, today = dashboard_context(school=access.school)
+    form = StatementForm(request.GET, today=today)
+    if not form.is_valid():
+        return _bad_input(form)
+    first = form.first_day()
+    period = month_period(first, today)
+    board = school_dashboard(school=access.school, period=period, previous=month_period(month_start(first, 1), today),
+                             zone=zone, today=today, sort="title", descending=False)  # fmt: skip
+    context = {
+        "school": access.school,
+        "board": board,
+        "moneys": [board.current.money.get(currency) or Money(currency) for currency in board.currencies],
+        "month_label": month_label(first),
+        "zone_label": zone_name(zone),
+        "start_label": format_day(period.start),
+        "end_label": format_day(period.end),
+        "month_running": period.end < month_start(first, -1) - timedelta(days=1),
+    }
+    response = HttpResponse(statement_pdf(request=request, context=context), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="statement-{access.school.slug}-{first:%Y-%m}.pdf"'
+    return response
+
+
+def _bad_input(form: forms.Form) -> HttpResponse:
+    """A download asked for with bad input: the form's own (translated) errors, as text."""
+    errors = "; ".join(str(e) for errors in form.errors.values() for e in errors)
+    return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
 
 
 def _sort_columns() -> list[tuple[str, str]]:
