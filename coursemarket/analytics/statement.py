@@ -49,7 +49,9 @@ class StatementForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.today = today
         months = [month_start(today, back) for back in range(MONTHS_OFFERED)]
-        self.fields["month"].choices = [(f"{m:%Y-%m}", month_label(m)) for m in months]
+        field = self.fields["month"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(f"{m:%Y-%m}", month_label(m)) for m in months]
         self.fields["month"].initial = f"{month_start(today, 1):%Y-%m}"  # the last complete month
 
     def first_day(self) -> date:
