@@ -13,7 +13,7 @@ PO_FILES := $(shell find coursemarket -name '*.po' 2>/dev/null)
 MANAGE := $(PY) manage.py
 PG_URL ?= $(or $(TEST_POSTGRES_URL),postgres://postgres@127.0.0.1:5432/coursemarket)
 
-.PHONY: help setup run dev worker test lint typecheck checks test-sqlite test-postgres test-browser messages lock clean bench-catalog bench-booking bench-pages bench-search bench-search-quality bench-import bench-alerts bench-compare bench-reco bench-tasks bench-scale bench-lighthouse
+.PHONY: help setup run dev worker test lint typecheck checks test-sqlite test-postgres test-browser messages lock clean bench-catalog bench-booking bench-pages bench-search bench-search-quality bench-import bench-alerts bench-compare bench-reco bench-tasks bench-scale bench-lighthouse bench-analytics
 
 help:
 	@echo "make run    - set up and serve the demo on http://127.0.0.1:$(PORT)"
@@ -30,6 +30,7 @@ help:
 	@echo "make bench-reco     - recommenders on the full MOOCCubeX file: Recall/NDCG@10, coverage, training time and memory, serving p95"
 	@echo "make bench-booking - 32 clients book one hot session over HTTP (free and card via localstripe; SQLite, PostgreSQL)"
 	@echo "make bench-tasks  - 2,000 small tasks run by 2 workers on each task engine that can run here (PostgreSQL, Redis)"
+	@echo "make bench-analytics - the school dashboard over 1,000,000 bookings: backfill, hourly job, page first and median (SQLite, PostgreSQL)"
 	@echo "make bench-scale  - booking flow and course page through nginx at 1 (direct), 2 and 4 web processes (PostgreSQL, Redis)"
 
 $(STAMP): requirements/base.txt requirements/dev.txt
@@ -105,6 +106,9 @@ bench-lighthouse: setup
 bench-catalog: setup
 	@command -v hey >/dev/null || apt-get install -y hey || { apt-get update && apt-get install -y hey; }
 	$(PY) -m bench.catalog $(BENCH_ARGS)
+
+bench-analytics: setup
+	$(PY) -m bench.analytics $(BENCH_ARGS)
 
 bench-pages: setup
 	@command -v hey >/dev/null || apt-get install -y hey || { apt-get update && apt-get install -y hey; }

@@ -14,7 +14,6 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
-from weasyprint import HTML
 
 from coursemarket.core.money import babel_locale
 
@@ -61,5 +60,9 @@ class StatementForm(forms.Form):
 
 def statement_pdf(*, request: HttpRequest, context: dict[str, Any]) -> bytes:
     """The statement's HTML (analytics/statement.html) as PDF bytes."""
+    # Imported here, not at the top: WeasyPrint takes 1-2 s to import (Pango, its
+    # default style sheets), which every web process and test worker would pay at start.
+    from weasyprint import HTML
+
     html = render_to_string("analytics/statement.html", {**context, "generated_at": timezone.now()}, request=request)
     return bytes(HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf())

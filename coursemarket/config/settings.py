@@ -606,6 +606,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},  # one INFO line per step of every PDF
+        "fontTools": {"level": "WARNING"},
         "django_tasks_db": {"level": "WARNING"},
     },
 }

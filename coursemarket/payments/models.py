@@ -116,6 +116,8 @@ class Payment(models.Model):
             models.Index(fields=["payable_type", "payable_id", "state"], name="payments_by_payable"),
             models.Index(fields=["provider_reference"], name="payments_provider_ref"),  # webhooks
             models.Index(fields=["card_fingerprint", "payer"], name="payments_by_card"),  # shared cards
+            # A school's money by day (analytics rollups, statements): written once, when it succeeds.
+            models.Index(fields=["school_id", "succeeded_at"], name="payments_by_school_paid"),
         ]
         constraints = [
             # At most one attempt per payable waiting for a verdict: a second tab

@@ -1,0 +1,247 @@
+"""Analytics benchmark: the school dashboard at platform scale.
+
+pretix's users reported a dashboard taking 15 s for 13,000 orders; ours reads
+daily rollups (analytics.CourseDay) and computes only today live. For each
+engine: a fresh database with a catalog (bench.dataset: 2,000 courses, 8,000
+sessions, 100 schools) and `--bookings` confirmed bookings (1,000,000 by
+default) spread over the last 400 days, each paid by one succeeded payment,
+3 % refunded and 5 % cancelled; one school has a fifth of them (the busiest
+school, 200,000 bookings at the default size). Then, timed in one process:
+
+- backfill: `rollup_days` over 400 days for every school (what
+  `manage.py analytics_backfill` does once);
+- hourly job: `rollup_recent` (yesterday and today of every school);
+- the busiest school's dashboard page through Django's test client (sign-in,
+  page, template), 30 days / 90 days / this year: the first request
+  (uncached: nothing in the page is cached, and the rollups are the only
+  stored help) and the median of 5 after it;
+- the same period computed live from bookings and payments without rollups,
+  to show what they save;
+- each query of today's live part, with its plan on PostgreSQL (the payments
+  query must use `payments_by_school_paid`).
+
+Target: the dashboard's median ≤ 500 ms for every period at 1,000,000
+bookings; exit 1 when missed. `make bench-analytics` runs it.
+
+    python -m bench.analytics [--engines sqlite,postgres] [--bookings 1000000] [--reuse]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+from bench import harness
+
+NAME = "analytics"  # var/bench/analytics.sqlite3
+PG_DATABASE = "coursemarket_bench_analytics"
+TARGET_MS = 500.0
+BATCH = 5000
+
+
+def load_in_child(bookings: int) -> None:
+    """Runs inside the engine's environment: the catalog, people, bookings, payments, refunds."""
+    import random
+    from datetime import timedelta
+    from decimal import Decimal
+
+    import django
+
+    django.setup()
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import transaction
+    from django.utils import timezone
+
+    from bench.dataset import load_catalog
+    from coursemarket.accounts.models import User
+    from coursemarket.bookings.models import Booking, BookingState
+    from coursemarket.catalog.models import Session
+    from coursemarket.payments.models import Payment, PaymentState, Refund, RefundState
+    from coursemarket.schools.models import Membership, Role, School
+
+    rng = random.Random(19)
+    info = load_catalog(courses=2_000, sessions=8_000, schools=100, seed=19)
+    sessions = list(
+        Session.objects.filter(course__price__isnull=False).values_list(
+            "pk", "school_id", "course__price", "course__currency"
+        )
+    )
+    busiest = min(school for _pk, school, _p, _c in sessions)
+    hot = [s for s in sessions if s[1] == busiest]
+    school_of = {pk: school for pk, school, _price, _currency in sessions}
+    people = User.objects.bulk_create(
+        [User(email=f"analytics{n}@bench.example", display_name=f"Student {n}", language="en") for n in range(20_000)],
+        batch_size=BATCH,
+    )
+    owner = User.objects.create_user(email="owner@bench.example", password=None)  # signed in by force_login
+    Membership.objects.create(school=School.objects.get(pk=busiest), user=owner, role=Role.OWNER)
+    booking_type = ContentType.objects.get_for_model(Booking)
+    now = timezone.now()
+    made = 0
+    while made < bookings:
+        size = min(BATCH, bookings - made)
+        rows = []
+        for n in range(size):
+            pk, _school, price, currency = rng.choice(hot) if rng.random() < 0.2 else rng.choice(sessions)
+            confirmed = now - timedelta(seconds=rng.randint(0, 400 * 86400))
+            cancelled = rng.random() < 0.05
+            seats = 1 if rng.random() < 0.8 else 2
+            rows.append(
+                Booking(
+                    student=rng.choice(people), session_id=pk, seats=seats, request_key=f"bench-{made + n}",
+                    state=BookingState.CANCELLED if cancelled else BookingState.CONFIRMED,
+                    unit_price=price, currency=currency, total=price * seats, confirmed_at=confirmed,
+                    cancelled_at=confirmed + timedelta(days=1) if cancelled else None, created_at=confirmed,
+                )
+            )  # fmt: skip
+        with transaction.atomic():
+            created = Booking.objects.bulk_create(rows, batch_size=BATCH)
+            payments = Payment.objects.bulk_create(
+                [
+                    Payment(
+                        payable_type=booking_type, payable_id=b.pk, payer_id=b.student_id,
+                        school_id=school_of[b.session_id], provider="stripe", amount=b.total, currency=b.currency,
+                        state=PaymentState.SUCCEEDED, idempotency_key=f"bench-pay-{b.pk}", created_at=b.confirmed_at,
+                        succeeded_at=b.confirmed_at,
+                    )
+                    for b in created
+                ],
+                batch_size=BATCH,
+            )  # fmt: skip
+            Refund.objects.bulk_create(
+                [
+                    Refund(payment=p, amount=(p.amount / 2).quantize(Decimal("0.01")), key=f"bench-refund-{p.pk}",
+                           state=RefundState.SUCCEEDED, completed_at=p.succeeded_at + timedelta(days=2))
+                    for p in payments if rng.random() < 0.03
+                ],
+                batch_size=BATCH,
+            )  # fmt: skip
+        made += size
+        print(f"  {made:,} bookings", file=sys.stderr, flush=True)
+    print(f"  catalog: {info.counts}", file=sys.stderr)
+
+
+def measure_in_child(out: str) -> None:
+    """Runs inside the engine's environment: time the backfill, the job and the page."""
+    from datetime import timedelta
+
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from coursemarket.accounts.models import User
+    from coursemarket.analytics.models import CourseDay
+    from coursemarket.analytics.rollups import compute_course_days
+    from coursemarket.analytics.services import rollup_days, rollup_recent
+    from coursemarket.analytics.zones import local_today, school_zone
+    from coursemarket.bookings.models import Booking
+    from coursemarket.schools.models import School
+
+    result: dict[str, object] = {"bookings": Booking.objects.count()}
+    owner = User.objects.get(email="owner@bench.example")
+    school = School.objects.get(memberships__user=owner)
+    result["busiest_school_bookings"] = Booking.objects.filter(session__school=school).count()
+    zone = school_zone(school)
+    today = local_today(zone)
+
+    CourseDay.objects.all().delete()
+    started = time.perf_counter()
+    backfill = rollup_days(start=today - timedelta(days=400), end=today)
+    result["backfill_s"] = round(time.perf_counter() - started, 1)
+    result["rollup_rows"] = backfill.rows
+    started = time.perf_counter()
+    rollup_recent()
+    result["hourly_job_s"] = round(time.perf_counter() - started, 2)
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(owner)
+    url = reverse("analytics:dashboard", kwargs={"slug": school.slug})
+    pages: dict[str, dict[str, float]] = {}
+    for period in ("30", "90", "year"):
+        times = []
+        for _ in range(6):
+            started = time.perf_counter()
+            response = client.get(f"{url}?period={period}")
+            times.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, response.status_code
+        pages[period] = {"first_ms": round(times[0]), "median_ms": round(statistics.median(times[1:]))}
+    result["dashboard"] = pages
+    with CaptureQueriesContext(connection) as queries:
+        client.get(f"{url}?period=90")
+    result["dashboard_queries"] = len(queries.captured_queries)
+
+    started = time.perf_counter()
+    compute_course_days(school=school, start=today - timedelta(days=89), end=today, zone=zone)
+    result["live_90_days_without_rollups_ms"] = round((time.perf_counter() - started) * 1000)
+    started = time.perf_counter()
+    with CaptureQueriesContext(connection) as queries:
+        compute_course_days(school=school, start=today, end=today, zone=zone)
+    result["live_today_ms"] = round((time.perf_counter() - started) * 1000)
+    if connection.vendor == "postgresql":
+        paid = next(
+            q["sql"] for q in queries.captured_queries if "payments_payment" in q["sql"].split("FROM", 1)[1][:40]
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN " + paid)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        result["payments_query_uses_index"] = "payments_by_school_paid" in plan
+    with open(out, "w") as handle:
+        json.dump(result, handle)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--engines", default="sqlite,postgres")
+    parser.add_argument("--bookings", type=int, default=1_000_000)
+    parser.add_argument("--reuse", action="store_true", help="keep the loaded databases of the last run")
+    args = parser.parse_args()
+    missed = 0
+    for engine in harness.selected_engines(args.engines):
+        env = harness.engine_env(engine, name=NAME, database=PG_DATABASE)
+        env["ALLOWED_HOSTS"] = "127.0.0.1"
+        if not args.reuse:
+            harness.reset_database(engine, name=NAME, database=PG_DATABASE)
+            harness.manage(env, "migrate", "--noinput", "-v0")
+            started = time.perf_counter()
+            subprocess.run([harness.PY, "-m", "bench.analytics", "--child-load", str(args.bookings)], env=env,
+                           cwd=harness.ROOT, check=True)  # fmt: skip
+            print(f"{engine}: loaded in {time.perf_counter() - started:.0f} s", flush=True)
+        out = str(harness.BENCH_VAR / f"analytics-{engine}.json")
+        subprocess.run([harness.PY, "-m", "bench.analytics", "--child-measure", out], env=env, cwd=harness.ROOT,
+                       check=True)  # fmt: skip
+        with open(out) as handle:
+            result = json.load(handle)
+        print(f"\n{engine}: {result['bookings']:,} bookings, the busiest school {result['busiest_school_bookings']:,}")
+        print(f"  backfill (400 days, every school): {result['backfill_s']} s, {result['rollup_rows']:,} rows")
+        print(f"  hourly job (yesterday and today, every school): {result['hourly_job_s']} s")
+        for period, figures in result["dashboard"].items():
+            verdict = "ok" if figures["median_ms"] <= TARGET_MS else f"MISSED (target {TARGET_MS:.0f} ms)"
+            missed += figures["median_ms"] > TARGET_MS
+            print(
+                f"  dashboard {period:>4}: first {figures['first_ms']} ms, median {figures['median_ms']} ms  {verdict}"
+            )
+        print(f"  dashboard queries: {result['dashboard_queries']}")
+        print(f"  90 days computed live, without rollups: {result['live_90_days_without_rollups_ms']} ms;"
+              f" today live: {result['live_today_ms']} ms")  # fmt: skip
+        if "payments_query_uses_index" in result:
+            print(f"  payments query uses payments_by_school_paid: {result['payments_query_uses_index']}")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--child-load":
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coursemarket.config.production")
+        load_in_child(int(sys.argv[2]))
+    elif len(sys.argv) == 3 and sys.argv[1] == "--child-measure":
+        measure_in_child(sys.argv[2])
+    else:
+        sys.exit(main())
