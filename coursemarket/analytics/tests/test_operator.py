@@ -133,8 +133,8 @@ def test_anonymous_people_are_sent_to_sign_in_and_non_staff_are_refused(client, 
 def test_the_figures_reconcile_with_the_payments_per_currency(client, world, django_assert_max_num_queries):
     client.force_login(operator())
     client.get(URL)  # the first request of a new sign-in records the session
-    # Session, user, the menu's school check and about twenty for the figures, whatever the sizes.
-    with django_assert_max_num_queries(26):
+    # Session, user, the menu's school check and 17 for the figures, whatever the sizes.
+    with django_assert_max_num_queries(20):
         response = client.get(URL + "?period=30")
     assert response.status_code == 200
     page = response.content.decode()
