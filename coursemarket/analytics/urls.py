@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_operator
 
 app_name = "analytics"
 
@@ -8,4 +8,7 @@ urlpatterns = [
     path("dashboard/schools/<slug:slug>/analytics/", views.dashboard, name="dashboard"),
     path("dashboard/schools/<slug:slug>/analytics/export/<slug:table>.<slug:fmt>", views.export, name="export"),
     path("dashboard/schools/<slug:slug>/analytics/statement.pdf", views.statement, name="statement"),
+    # operators: the whole platform's figures
+    path("operator/analytics/", views_operator.operator_dashboard, name="operator"),
+    path("operator/analytics/export.csv", views_operator.operator_export, name="operator_export"),
 ]

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -101,6 +101,13 @@ def _month(value: datetime | date | None) -> date | None:
     return value.replace(day=1)
 
 
+def reward_redemptions() -> QuerySet[Redemption]:
+    """Reward codes used on paid bookings: the discount the platform funded
+    (`amount` in `currency`), dated by when the code was applied (`created_at`).
+    The operators' analytics dashboard reads the same rows for its period."""
+    return Redemption.objects.filter(promo_code__purpose=CodePurpose.REWARD, state=RedemptionState.USED)
+
+
 def platform_referral_report(*, months: int = 12, now: datetime | None = None) -> ReferralReport:
     now = now or timezone.now()
     firsts = months_back(month_start(now), months)
@@ -143,9 +150,8 @@ def platform_referral_report(*, months: int = 12, now: datetime | None = None) -
             target.rewards_granted += code["n"]
 
     redeemed = (
-        Redemption.objects.filter(
-            promo_code__purpose=CodePurpose.REWARD, state=RedemptionState.USED, created_at__gte=since
-        )
+        reward_redemptions()
+        .filter(created_at__gte=since)
         .annotate(at=TruncMonth("created_at", tzinfo=UTC))
         .values("at", "currency")
         .annotate(n=Count("pk"), amount=Sum("amount"))
