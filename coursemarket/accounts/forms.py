@@ -11,7 +11,9 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from coursemarket.catalog.models import Category
+from coursemarket.core.demographics import SMALLEST_GROUP, AgeBand, Gender
 from coursemarket.core.images import check_image
+from coursemarket.schools.geo_names import country_choices
 
 from .models import NotificationPreferences, User
 from .selectors import interest_choices, is_valid_timezone, spoken_language_choices, timezone_choices
@@ -75,9 +77,40 @@ class ProfileForm(forms.Form):
         widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-grid"}),
     )
 
+    country = forms.ChoiceField(
+        label=_("Country"),
+        required=False,
+        widget=forms.Select(attrs={"autocomplete": "country"}),
+        error_messages={"invalid_choice": _("Please choose a country from the list.")},
+    )
+    age_band = forms.ChoiceField(
+        label=_("Age"),
+        required=False,
+        choices=[("", _("Not given")), *AgeBand.choices],
+        error_messages={"invalid_choice": _("Please choose an age band from the list.")},
+    )
+    gender = forms.ChoiceField(
+        label=_("Gender"),
+        required=False,
+        choices=[("", _("Not given")), *Gender.choices],
+        error_messages={"invalid_choice": _("Please choose one of the options.")},
+    )
+    share_with_schools = forms.BooleanField(
+        label=_("Share these with schools I book with"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"role": "switch"}),
+    )
+
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        self.fields["country"].choices = [("", _("Not given")), *country_choices()]  # type: ignore[attr-defined]
+        self.fields["share_with_schools"].help_text = _(
+            "Only the schools you have booked with see them, and only as counts on their audience page: how many "
+            "of their students are in each country, city, language, age band and gender. They never see which "
+            "student gave which answer, and a group of fewer than %(count)d students is never shown. Off until "
+            "you turn it on; turning it off stops it at once."
+        ) % {"count": SMALLEST_GROUP}
         self.fields["languages_spoken"].choices = spoken_language_choices()  # type: ignore[attr-defined]
         self.fields["interests"].choices = interest_choices()  # type: ignore[attr-defined]
         if not user.avatar:

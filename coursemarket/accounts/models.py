@@ -8,6 +8,8 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from coursemarket.core.demographics import AgeBand, Gender
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -91,6 +93,13 @@ class StudentProfile(models.Model):
     interests = models.ManyToManyField(
         "catalog.Category", verbose_name=_("interests"), blank=True, related_name="interested_students"
     )
+    # Optional bands the student may let the schools they book with count
+    # (analytics' audience page: groups of 5 or more, never a person). Nothing
+    # is counted unless share_with_schools is on.
+    country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("ISO 3166-1 alpha-2 code."))
+    age_band = models.CharField(_("age band"), max_length=8, choices=AgeBand.choices, blank=True)
+    gender = models.CharField(_("gender"), max_length=12, choices=Gender.choices, blank=True)
+    share_with_schools = models.BooleanField(_("share these with schools I book with"), default=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

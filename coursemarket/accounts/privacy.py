@@ -68,6 +68,10 @@ def _accounts_export(user: User) -> dict[str, Any]:
             "bio": profile.bio if profile else "",
             "city": profile.city if profile else "",
             "languages_spoken": list(profile.languages_spoken) if profile else [],
+            "country": profile.country if profile else "",
+            "age_band": profile.age_band if profile else "",
+            "gender": profile.gender if profile else "",
+            "share_with_schools": profile.share_with_schools if profile else False,
             "interests": [{"slug": c.slug, "name": str(c)} for c in profile.interests.all()] if profile else [],
         },
         "notification_preferences": {

@@ -9,6 +9,7 @@ so it must not hold personal data.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import time
 from typing import Any
 
@@ -20,10 +21,12 @@ from django.utils.translation import gettext as _
 
 from coursemarket.audit.services import audit_record
 from coursemarket.catalog.models import Category
+from coursemarket.core.demographics import AgeBand, Gender
 from coursemarket.core.images import check_image, clean_image
 from coursemarket.notifications.models import Category as MessageCategory
 from coursemarket.notifications.models import KnownDevice
 from coursemarket.notifications.services import absolute_url, notify
+from coursemarket.schools.geo_names import country_codes
 
 from . import privacy
 from .devices import describe_user_agent
@@ -113,6 +116,38 @@ def user_signup_complete(*, user: User, language: str, timezone: str) -> None:
         _audit(actor=user, action="account.signed_up", user=user)
 
 
+@dataclass(frozen=True)
+class Demographics:
+    """What a student may share with the schools they book with: bands only."""
+
+    country: str = ""  # ISO 3166-1 alpha-2, upper case
+    age_band: str = ""  # AgeBand
+    gender: str = ""  # Gender
+    share_with_schools: bool = False
+
+
+def demographics_check(demographics: Demographics) -> None:
+    """A value outside its list is refused with a translated error per field."""
+    errors: dict[str, str] = {}
+    if demographics.country and demographics.country not in country_codes():
+        errors["country"] = _("Please choose a country from the list.")
+    if demographics.age_band and demographics.age_band not in AgeBand.values:
+        errors["age_band"] = _("Please choose an age band from the list.")
+    if demographics.gender and demographics.gender not in Gender.values:
+        errors["gender"] = _("Please choose one of the options.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _demographics_of(profile: StudentProfile) -> dict[str, Any]:
+    return {
+        "country": profile.country,
+        "age_band": profile.age_band,
+        "gender": profile.gender,
+        "share_with_schools": profile.share_with_schools,
+    }
+
+
 def student_profile_update(
     *,
     user: User,
@@ -123,13 +158,17 @@ def student_profile_update(
     interests: Iterable[Category],
     avatar: UploadedFile | None = None,
     remove_avatar: bool = False,
+    demographics: Demographics | None = None,
 ) -> StudentProfile:
     """Save the profile form. A new avatar is checked (JPEG/PNG/WebP, ≤ 5 MB),
-    resized to at most 512×512 and stripped of metadata; the old file goes."""
+    resized to at most 512×512 and stripped of metadata; the old file goes.
+    `demographics` (None: left as they are) are checked against their lists."""
     languages = list(dict.fromkeys(languages_spoken))
     unknown = [code for code in languages if code not in SPOKEN_LANGUAGE_CODES]
     if unknown:
         raise ValidationError({"languages_spoken": _("Please choose languages from the list.")})
+    if demographics is not None:
+        demographics_check(demographics)
     new_avatar = None
     if avatar is not None:
         check_image(avatar, size=avatar.size, min_side=1)
@@ -144,6 +183,7 @@ def student_profile_update(
             "bio": profile.bio,
             "city": profile.city,
             "languages_spoken": list(profile.languages_spoken),
+            **_demographics_of(profile),
         }
         old_avatar = user.avatar.name if user.avatar else ""
         user.display_name = display_name.strip()
@@ -155,6 +195,11 @@ def student_profile_update(
         profile.bio = bio.strip()
         profile.city = city.strip()
         profile.languages_spoken = languages
+        if demographics is not None:
+            profile.country = demographics.country
+            profile.age_band = demographics.age_band
+            profile.gender = demographics.gender
+            profile.share_with_schools = demographics.share_with_schools
         profile.save()
         interest_list = list(interests)
         profile.interests.set(interest_list)
@@ -165,6 +210,7 @@ def student_profile_update(
             "bio": profile.bio,
             "city": profile.city,
             "languages_spoken": languages,
+            **_demographics_of(profile),
         }
         changed = sorted(key for key in after if after[key] != before[key])
         if {c.pk for c in interest_list} != before_interests:

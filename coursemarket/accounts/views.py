@@ -56,6 +56,10 @@ def profile(request: HttpRequest) -> HttpResponse:
         "city": current.city,
         "languages_spoken": current.languages_spoken,
         "interests": list(current.interests.all()) if current.pk else [],
+        "country": current.country,
+        "age_band": current.age_band,
+        "gender": current.gender,
+        "share_with_schools": current.share_with_schools,
     }
     form = ProfileForm(request.POST or None, request.FILES or None, initial=initial, user=user)
     if request.method == "POST" and form.is_valid():
@@ -70,6 +74,12 @@ def profile(request: HttpRequest) -> HttpResponse:
                 interests=data["interests"],
                 avatar=data.get("avatar") or None,
                 remove_avatar=bool(data.get("remove_avatar")),
+                demographics=services.Demographics(
+                    country=data["country"],
+                    age_band=data["age_band"],
+                    gender=data["gender"],
+                    share_with_schools=data["share_with_schools"],
+                ),
             )
         except ValidationError as error:
             form.add_error(None, error)

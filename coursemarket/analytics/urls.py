@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_operator
+from . import views, views_audience, views_operator
 
 app_name = "analytics"
 
@@ -11,4 +11,10 @@ urlpatterns = [
     # operators: the whole platform's figures
     path("operator/analytics/", views_operator.operator_dashboard, name="operator"),
     path("operator/analytics/export.csv", views_operator.operator_export, name="operator_export"),
+    path("dashboard/schools/<slug:slug>/analytics/audience/", views_audience.audience, name="audience"),
+    path(
+        "dashboard/schools/<slug:slug>/analytics/audience/export/<slug:table>.csv",
+        views_audience.audience_export,
+        name="audience_export",
+    ),
 ]

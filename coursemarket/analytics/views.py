@@ -25,6 +25,7 @@ from .exports import BUILDERS, KPI_LABELS, TABLES, as_csv, as_xlsx
 from .forms import PeriodForm
 from .selectors import SORTS, Dashboard, Money, dashboard_context, school_dashboard
 from .statement import StatementForm, month_label, month_period, month_start, statement_pdf
+from .tabs import analytics_tabs
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -58,7 +59,8 @@ def _board(request: HttpRequest, access: SchoolAccess) -> Shown:
 def dashboard(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
     shown = _board(request, access)
     board = shown.board
-    context: dict[str, Any] = {"form": shown.form, "board": board, "preset": shown.preset}
+    context: dict[str, Any] = {"form": shown.form, "board": board, "preset": shown.preset,
+                               "tabs": analytics_tabs(slug=access.school.slug, current="overview")}  # fmt: skip
     if board is None:
         return render_dashboard(request, access, "analytics/dashboard.html", context, section="analytics", status=400)
     query = request.GET.copy()

@@ -10,11 +10,14 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from coursemarket.accounts.models import StudentProfile
 from coursemarket.accounts.tests.factories import UserFactory
 from coursemarket.analytics.services import rollup_days
 from coursemarket.analytics.zones import local_today, school_zone
+from coursemarket.bookings.models import Booking, BookingState
 from coursemarket.bookings.tests.after_purchase import confirmed_by_transfer, school_world
 from coursemarket.core.testing import browser_sign_in
 
@@ -79,4 +82,27 @@ def test_in_arabic_the_time_axis_runs_right_to_left(page):
             chart,
         )
         assert scales == [True, "right"]
+    assert page.js_errors == []
+
+
+@pytest.mark.parametrize("page", ["phone", "desktop"], indirect=True)
+def test_an_owner_opens_the_audience_tab_and_sees_only_large_enough_groups(page):
+    w = school_world()
+    now = timezone.now() - timedelta(hours=1)
+    for n in range(9):  # five in Spain, four in Portugal: Portugal is never named
+        user = UserFactory()
+        StudentProfile.objects.filter(user=user).delete()
+        StudentProfile.objects.create(user=user, country="ES" if n < 5 else "PT", share_with_schools=True)
+        Booking.objects.create(student=user, session=w.session, seats=1, state=BookingState.CONFIRMED,
+                               request_key=f"b{n}", unit_price=Decimal(10), currency="EUR", total=Decimal(10),
+                               confirmed_at=now)  # fmt: skip
+    browser_sign_in(page, w.owner.email)
+    page.goto(page.base_url + "/en/dashboard/schools/" + w.school.slug + "/analytics/")
+    page.get_by_role("link", name="Audience").click()
+    expect(page.get_by_role("link", name="Audience")).to_have_attribute("aria-current", "page")
+    countries = page.get_by_role("table", name="Students by Country")
+    expect(countries.get_by_role("row")).to_have_count(3)  # the heading, Spain, Not shared
+    expect(countries).to_contain_text("Spain")
+    expect(countries).not_to_contain_text("Portugal")
+    expect(page.locator(".audience-cohorts")).to_contain_text("–")
     assert page.js_errors == []
