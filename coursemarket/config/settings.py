@@ -316,10 +316,16 @@ LANGUAGES = [
     ("de", _("German")),
     ("fr", _("French")),
     ("ar", _("Arabic")),
+    ("pt-br", _("Brazilian Portuguese")),
+    ("it", _("Italian")),
+    ("ja", _("Japanese")),
 ]
 LANGUAGES_BIDI = ["ar", "he", "fa", "ur"]
 # Locale name Babel uses for money and numbers, per language.
-BABEL_LOCALES = {"en": "en_US", "es": "es_ES", "de": "de_DE", "fr": "fr_FR", "ar": "ar_EG"}
+BABEL_LOCALES = {
+    "en": "en_US", "es": "es_ES", "de": "de_DE", "fr": "fr_FR", "ar": "ar_EG", "pt-br": "pt_BR", "it": "it_IT",
+    "ja": "ja_JP",
+}  # fmt: skip
 # Every app keeps its own catalogs in <app>/locale. Listed here too because
 # Django lets the first INSTALLED_APPS win when two catalogs translate the same
 # words, and allauth (listed before our apps) says "يلغي" ("he cancels") for our
