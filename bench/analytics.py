@@ -93,7 +93,8 @@ def load_in_child(bookings: int) -> None:
             seats = 1 if rng.random() < 0.8 else 2
             rows.append(
                 Booking(
-                    student=rng.choice(people), session_id=pk, seats=seats, request_key=f"bench-{made + n}",
+                    reference=f"X{made + n:011d}", student=rng.choice(people), session_id=pk, seats=seats,
+                    request_key=f"bench-{made + n}",
                     state=BookingState.CANCELLED if cancelled else BookingState.CONFIRMED,
                     unit_price=price, currency=currency, total=price * seats, confirmed_at=confirmed,
                     cancelled_at=confirmed + timedelta(days=1) if cancelled else None, created_at=confirmed,

@@ -23,6 +23,16 @@ def new_reference() -> str:
     return "CM-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
 
 
+def unused_reference() -> str:
+    """A reference no booking has yet. There are 32⁶ (about a billion): at a
+    million bookings a random one is already taken about once in a thousand
+    holds, which the unique constraint would turn into an error for the student."""
+    while True:
+        reference = new_reference()
+        if not Booking.objects.filter(reference=reference).exists():
+            return reference
+
+
 class BookingState(models.TextChoices):
     HELD = "held", _("Seats held")
     PENDING_PAYMENT = "pending_payment", _("Awaiting payment")

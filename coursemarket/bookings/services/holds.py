@@ -27,7 +27,7 @@ from coursemarket.core.money import quantize
 from coursemarket.promotions.services import promo_mark_used, promo_release
 
 from .. import notifications
-from ..models import SEAT_TAKING_STATES, TRANSITIONS, Booking, BookingState
+from ..models import SEAT_TAKING_STATES, TRANSITIONS, Booking, BookingState, unused_reference
 
 MAX_SEATS_PER_BOOKING = 10
 UNPAID_STATES = frozenset({BookingState.HELD, BookingState.PENDING_PAYMENT})
@@ -204,6 +204,7 @@ def booking_hold(
             # A repeated request (same key) fails here, on the unique constraint,
             # before anything else is written: see the IntegrityError below.
             booking = Booking.objects.create(
+                reference=unused_reference(),
                 student=student,
                 session=session,
                 seats=request.seats,

@@ -34,7 +34,7 @@ from coursemarket.catalog.models import Session, SessionStatus
 from coursemarket.core.money import quantize
 
 from .. import notifications
-from ..models import Booking, BookingState
+from ..models import Booking, BookingState, unused_reference
 from .holds import (
     HoldRequest,
     InvalidTransitionError,
@@ -105,6 +105,7 @@ def waitlist_join(*, student: Any, request: HoldRequest, now: datetime | None = 
                     code="seats_free",
                 )
             booking = Booking.objects.create(
+                reference=unused_reference(),
                 student=student,
                 session=locked,
                 seats=request.seats,

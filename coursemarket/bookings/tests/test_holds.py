@@ -129,3 +129,15 @@ def test_invalid_transitions_are_refused():
         transition(booking=booking, to=BookingState.CONFIRMED)
     assert Booking.objects.get(pk=booking.pk).state == BookingState.EXPIRED
     assert taken(session) == 0
+
+
+def test_a_hold_never_reuses_a_reference_another_booking_has(monkeypatch):
+    """References are six random characters: at a million bookings one in a
+    thousand new ones is already taken, and the hold picks another."""
+    session = make_session(CourseFactory(price=Decimal("50.00")))
+    first = hold(UserFactory(), session, key="first")
+    drawn = iter([first.reference, first.reference, "CM-NEWONE"])
+    monkeypatch.setattr("coursemarket.bookings.models.new_reference", lambda: next(drawn))
+    second = hold(UserFactory(), session, key="second")
+    assert second.reference == "CM-NEWONE"
+    assert Booking.objects.filter(reference=first.reference).count() == 1
