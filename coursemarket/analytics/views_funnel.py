@@ -51,6 +51,7 @@ class Report:
     waiting: list[WaitingSession] | None = None
     at_risk: list[SessionAtRisk] | None = None
     threshold: int = 0
+    zone: Any = None
 
 
 def _report(request: HttpRequest, access: SchoolAccess) -> Report:
@@ -70,6 +71,7 @@ def _report(request: HttpRequest, access: SchoolAccess) -> Report:
         waiting=waiting_sessions(school=school),
         at_risk=upcoming_sessions_at_risk(school=school),
         threshold=at_risk_threshold(school=school),
+        zone=zone,
     )
 
 
@@ -97,14 +99,13 @@ def funnel(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
                                "threshold_form": threshold_form}  # fmt: skip
     if report.funnel is not None:
         period = report.funnel.period
-        zone, _today = dashboard_context(school=access.school)
         if not threshold_form.is_bound:
             threshold_form.initial = {"threshold": report.threshold}
         query = request.GET.copy()
         context.update(
             funnel=report.funnel,
             step_labels=[str(STEP_LABELS[step]) for step in STEPS],
-            zone_label=zone_name(zone),
+            zone_label=zone_name(report.zone),
             start_label=format_day(period.start),
             end_label=format_day(period.end),
             period_query=query.urlencode(),

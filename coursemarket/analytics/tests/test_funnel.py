@@ -136,11 +136,22 @@ def test_the_funnel_counts_each_step_per_course_and_channel():
 def test_the_page_shows_the_funnel_and_its_bars(client, django_assert_max_num_queries):
     w = funnel_world()
     client.force_login(w.manager)
-    url = reverse("analytics:funnel", kwargs={"slug": w.school.slug})
-    with django_assert_max_num_queries(19):  # whatever the number of courses, bookings and events
-        page = client.get(url + "?period=30")
+    for visitor in ("a", "b", "c"):  # a search shown, with its category's name
+        search("evening spanish", visitor=visitor, category="spanish")
+    url = reverse("analytics:funnel", kwargs={"slug": w.school.slug}) + "?period=30"
+    client.get(url)  # warm the content-type cache
+    with django_assert_max_num_queries(20) as small:
+        page = client.get(url)
     assert page.status_code == 200
     html = page.content.decode()
+    for n in range(5):  # more courses, sessions at risk, waitlists, views and bookings: no more queries
+        more = make_session(CourseFactory(school=w.school), days=2 + n, seats_taken=n)
+        view(more.course, Channel.INTERNAL, visitor=f"v{n}")
+        booking(more, state=BookingState.CONFIRMED, payment=PaymentState.SUCCEEDED)
+        booking(more, state=BookingState.WAITLISTED)
+        search("morning spanish", visitor=f"v{n}", category="spanish")
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert client.get(url).status_code == 200
     assert 'data-total-step="paid" data-count="3"' in html
     row = re.search(r'<tr data-row="referral">(.*?)</tr>', html, re.S)
     assert row is not None
