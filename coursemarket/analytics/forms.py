@@ -81,3 +81,20 @@ def periods_for(preset: str, start: date | None, end: date | None, *, today: dat
         preset = preset if preset in ("7", "30", "90") else DEFAULT
         period = Period(today - timedelta(days=int(preset) - 1), today)
     return preset, period, previous_period(period)
+
+
+class ThresholdForm(forms.Form):
+    """The school's at-risk threshold, in per cent of a session's seats."""
+
+    threshold = forms.IntegerField(
+        label=_("At-risk threshold (%)"),
+        min_value=0,
+        max_value=100,
+        help_text=_("A session starting within 7 days with a lower share of its seats taken is at risk."),
+        error_messages={
+            "required": _("Enter a whole number from 0 to 100."),
+            "invalid": _("Enter a whole number from 0 to 100."),
+            "min_value": _("Enter a whole number from 0 to 100."),
+            "max_value": _("Enter a whole number from 0 to 100."),
+        },
+    )

@@ -8,6 +8,7 @@ instead of every booking; rollup_days recomputes any range from the truth."""
 
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -52,3 +53,54 @@ class CourseDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.course_id} {self.day} {self.currency}"
+
+
+AT_RISK_THRESHOLD_DEFAULT = 30  # per cent of a session's seats
+
+
+class SchoolAnalyticsSettings(models.Model):
+    """A school's choices for its analytics: below which fill (per cent of the
+    seats) a session starting within a week counts as at risk. No row: the
+    defaults (analytics.demand.at_risk_threshold reads it)."""
+
+    school = models.OneToOneField(
+        "schools.School", verbose_name=_("school"), on_delete=models.CASCADE, related_name="+"
+    )
+    at_risk_threshold = models.PositiveSmallIntegerField(
+        _("at-risk fill threshold (%)"),
+        default=AT_RISK_THRESHOLD_DEFAULT,
+        validators=[MaxValueValidator(100)],
+        help_text=_("A session starting within 7 days with fewer seats taken than this share is at risk."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("school analytics settings")
+        verbose_name_plural = _("school analytics settings")
+
+    def __str__(self) -> str:
+        return f"{self.school_id}: {self.at_risk_threshold} %"
+
+
+class AtRiskAlert(models.Model):
+    """A session was reported at risk to its school's staff at this threshold:
+    the row that makes the alert job send it once (one per session and
+    threshold, whatever happens to the fill afterwards)."""
+
+    session = models.ForeignKey(
+        "catalog.Session", verbose_name=_("session"), on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    threshold = models.PositiveSmallIntegerField(_("threshold (%)"))
+    seats_taken = models.PositiveIntegerField(_("seats taken"))
+    capacity = models.PositiveIntegerField(_("seats"))
+    created_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("at-risk alert")
+        verbose_name_plural = _("at-risk alerts")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "threshold"], name="analytics_one_alert_per_threshold"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session_id} < {self.threshold} %"

@@ -1,17 +1,27 @@
-"""Keeping the daily rollups: recompute any range of days from the truth."""
+"""Keeping the daily rollups (recompute any range of days from the truth),
+the school's at-risk threshold, and the at-risk alert emails."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from coursemarket.audit.services import audit_record
+from coursemarket.notifications.rendering import language_for
+from coursemarket.notifications.services import absolute_url
 from coursemarket.schools.models import School
+from coursemarket.schools.notifications import notify_staff, school_header
+from coursemarket.schools.permissions import Perm
+from coursemarket.schools.services import require
 
-from .models import CourseDay
+from .demand import SessionAtRisk, all_thresholds, upcoming_sessions_at_risk
+from .models import AT_RISK_THRESHOLD_DEFAULT, AtRiskAlert, CourseDay, SchoolAnalyticsSettings
 from .rollups import compute_course_days
 from .zones import local_today, school_zone
 
@@ -64,3 +74,99 @@ def rollup_recent() -> RollupResult:
         result = rollup_days(start=today - timedelta(days=1), end=today, school=school)
         total = RollupResult(total.schools + 1, max(total.days, result.days), total.rows + result.rows)
     return total
+
+
+# --- the at-risk threshold and its alert -------------------------------------
+
+
+def at_risk_threshold_set(*, actor: Any, school: School, threshold: int) -> SchoolAnalyticsSettings:
+    """Set the fill (per cent, 0 to 100) below which a session starting within
+    a week is at risk. Owners and managers (VIEW_ANALYTICS); audited."""
+    require(actor=actor, school=school, perm=Perm.VIEW_ANALYTICS)
+    if isinstance(threshold, bool) or not isinstance(threshold, int) or not 0 <= threshold <= 100:
+        raise ValidationError(_("Enter a whole number from 0 to 100."), code="range")
+    with transaction.atomic():
+        chosen, created = SchoolAnalyticsSettings.objects.select_for_update().get_or_create(school=school)
+        before = AT_RISK_THRESHOLD_DEFAULT if created else chosen.at_risk_threshold
+        if before != threshold or created:
+            chosen.at_risk_threshold = threshold
+            chosen.updated_at = timezone.now()
+            chosen.save(update_fields=["at_risk_threshold", "updated_at"])
+            audit_record(
+                actor=actor, action="analytics.at_risk_threshold_set", target=chosen, school_id=school.pk,
+                changes={"at_risk_threshold": [before, threshold]},
+            )  # fmt: skip
+    return chosen
+
+
+def at_risk_alerts_send(*, now: datetime | None = None) -> int:
+    """Tell each school's owners and managers, once, of its sessions that
+    fell below its threshold within a week of their start (the periodic job).
+    Idempotent: an AtRiskAlert row per session and threshold is written in
+    the same transaction as the outbox rows, so a session is reported once
+    per threshold, whatever the number of runs or workers. Returns how many
+    sessions were reported."""
+    thresholds = all_thresholds()
+    by_school: dict[int, list[SessionAtRisk]] = {}
+    for found in upcoming_sessions_at_risk(thresholds=thresholds, now=now):
+        by_school.setdefault(found.school_id, []).append(found)
+    if not by_school:
+        return 0
+    told = set(
+        AtRiskAlert.objects.filter(
+            session_id__in=[s.session_id for sessions in by_school.values() for s in sessions]
+        ).values_list("session_id", "threshold")
+    )
+    reported = 0
+    for school in School.objects.filter(pk__in=list(by_school)).order_by("pk"):
+        threshold = thresholds.get(school.pk, AT_RISK_THRESHOLD_DEFAULT)
+        fresh = [s for s in by_school[school.pk] if (s.session_id, threshold) not in told]
+        if fresh:
+            reported += _alert_school(school=school, sessions=fresh, threshold=threshold)
+    return reported
+
+
+def _alert_school(*, school: School, sessions: list[SessionAtRisk], threshold: int) -> int:
+    with transaction.atomic():
+        new = []
+        for found in sessions:
+            _alert, created = AtRiskAlert.objects.get_or_create(
+                session_id=found.session_id, threshold=threshold,
+                defaults={"seats_taken": found.seats_taken, "capacity": found.capacity},
+            )  # fmt: skip
+            if created:
+                new.append(found)
+        if not new:
+            return 0
+        ids = "-".join(str(s.session_id) for s in new)
+
+        def context_for(user: Any) -> dict[str, Any]:
+            language = language_for(user.language)
+            return {
+                **school_header(school),
+                "threshold": threshold,
+                "sessions": [
+                    {
+                        "title": s.course_title,
+                        "starts_at": s.starts_at,
+                        "timezone": s.timezone,
+                        "seats_taken": s.seats_taken,
+                        "capacity": s.capacity,
+                        "fill": s.fill,
+                        "url": absolute_url(
+                            "bookings:roster",
+                            language=language,
+                            kwargs={"slug": school.slug, "session_id": s.session_id},
+                        ),
+                    }
+                    for s in new
+                ],
+                "funnel_url": absolute_url("analytics:funnel", language=language, kwargs={"slug": school.slug}),
+            }
+
+        notify_staff(
+            school.pk, Perm.VIEW_ANALYTICS, event="analytics.sessions_at_risk",
+            key=f"analytics.at_risk:{school.pk}:{threshold}:{ids}", template="analytics/email/at_risk",
+            context_for=context_for,
+        )  # fmt: skip
+    return len(new)

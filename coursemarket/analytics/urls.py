@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_audience, views_operator
+from . import views, views_audience, views_funnel, views_operator
 
 app_name = "analytics"
 
@@ -16,5 +16,11 @@ urlpatterns = [
         "dashboard/schools/<slug:slug>/analytics/audience/export/<slug:table>.csv",
         views_audience.audience_export,
         name="audience_export",
+    ),
+    path("dashboard/schools/<slug:slug>/analytics/funnel/", views_funnel.funnel, name="funnel"),
+    path(
+        "dashboard/schools/<slug:slug>/analytics/funnel/export/<slug:table>.csv",
+        views_funnel.funnel_export,
+        name="funnel_export",
     ),
 ]

@@ -35,4 +35,6 @@ def periodic_jobs() -> list[PeriodicJob]:
         ("recommendations.send_digests", recommendation_tasks.send_weekly_digests, timedelta(hours=1)),
         # Yesterday's and today's rollups in each school's calendar; the dashboard computes today live.
         ("analytics.rollup_recent", analytics_tasks.rollup_recent_days, timedelta(hours=1)),
+        # Sessions starting within a week below their school's fill threshold: one email per session and threshold.
+        ("analytics.at_risk_alerts", analytics_tasks.send_at_risk_alerts, timedelta(hours=1)),
     ]

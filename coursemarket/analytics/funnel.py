@@ -1,0 +1,242 @@
+"""A school's booking funnel per course and channel: course views → booking
+started (a seat hold) → checkout → paid or confirmed (issue 19).
+
+What each step counts, in a period of the school's local days:
+- views: course page views in the activity log (activity.Event course_view);
+- started: bookings made in the period that reached a seat hold: every
+  booking but a place still waiting on the waitlist (waitlisted, or offered
+  a seat not yet taken);
+- checkout: those of them with a payment attempt (any provider, even a failed
+  one) or confirmed without one (a free booking);
+- paid: those of them confirmed (paid, or free), whatever happened later.
+Steps 2 to 4 follow the same bookings, so each is at most the one before.
+
+Channels: the four the school thinks in, mapped from what is recorded
+(bookings.channel_report reads the same data per utm source):
+- a view's channel is its own (activity.Channel) — a search engine is
+  "search", our own pages (search results, lists, recommendations: the log
+  keeps no finer origin) are "recommendation", another site, a friend's
+  invite or a campaign link is "referral", no referrer is "direct";
+- a booking keeps the channel its visit was credited to (Booking.channel:
+  only campaign links and invites are remembered), an invited account's
+  otherwise direct booking is a referral (as in channel_report), and any
+  other booking takes the channel of the student's first view of the course
+  in the attribution window before it (signed-in views only), else direct."""
+
+from __future__ import annotations
+
+import zoneinfo
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from coursemarket.activity.models import Channel, Event, Kind
+from coursemarket.bookings.channel_report import INVITED
+from coursemarket.bookings.models import Booking, BookingState
+from coursemarket.catalog.models import Course
+from coursemarket.payments.models import Payment
+from coursemarket.promotions.models import Referral
+from coursemarket.promotions.referrals import attribution_days
+
+from .selectors import Period, percent
+from .zones import day_bounds
+
+STEPS = ("views", "started", "checkout", "paid")
+STEP_LABELS: dict[str, str | Promise] = {
+    "views": _("Course views"),
+    "started": _("Booking started"),
+    "checkout": _("Checkout"),
+    "paid": _("Paid or confirmed"),
+}
+CHANNELS = ("search", "recommendation", "referral", "direct")
+CHANNEL_LABELS: dict[str, str | Promise] = {
+    "search": _("Search engines"),
+    "recommendation": _("Our pages and recommendations"),
+    "referral": _("Referrals and campaigns"),
+    "direct": _("Direct"),
+}
+ALL_CHANNELS = "all"
+# activity.Channel (views) and Booking.channel -> the funnel's channel.
+CHANNEL_OF: dict[str, str] = {
+    Channel.SEARCH: "search",
+    Channel.INTERNAL: "recommendation",
+    Channel.REFERRAL: "referral",
+    Channel.CAMPAIGN: "referral",
+    Channel.DIRECT: "direct",
+}
+NOT_STARTED = (BookingState.WAITLISTED, BookingState.OFFERED)
+
+
+def funnel_channel(recorded: str | None) -> str:
+    return CHANNEL_OF.get(recorded or "", "direct")
+
+
+@dataclass
+class Steps:
+    views: int = 0
+    started: int = 0
+    checkout: int = 0
+    paid: int = 0
+
+    def add(self, other: Steps) -> None:
+        for name in STEPS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    @property
+    def empty(self) -> bool:
+        return not any(getattr(self, name) for name in STEPS)
+
+    def stages(self) -> list[Stage]:
+        """Each step with its conversion from the one before (None for the
+        first, or when the one before had nothing) and its bar's width in per
+        cent of the row's largest step."""
+        counts = [getattr(self, name) for name in STEPS]
+        widest = max(counts) or 1
+        stages = []
+        for index, name in enumerate(STEPS):
+            before = counts[index - 1] if index else None
+            stages.append(
+                Stage(
+                    key=name,
+                    label=str(STEP_LABELS[name]),
+                    count=counts[index],
+                    conversion=percent(counts[index], before) if before is not None else None,
+                    width=(Decimal(counts[index]) * 100 / widest).quantize(Decimal("0.1")),
+                )
+            )
+        return stages
+
+    @property
+    def overall(self) -> Decimal | None:
+        """Views → paid, in per cent."""
+        return percent(self.paid, self.views)
+
+
+@dataclass(frozen=True)
+class Stage:
+    key: str
+    label: str
+    count: int
+    conversion: Decimal | None
+    width: Decimal
+
+
+@dataclass
+class FunnelRow:
+    course_id: int | None  # None: every course
+    title: str
+    channel: str  # one of CHANNELS, or ALL_CHANNELS
+    steps: Steps = field(default_factory=Steps)
+
+    @property
+    def channel_label(self) -> str:
+        return str(CHANNEL_LABELS.get(self.channel, _("All channels")))
+
+    @property
+    def stages(self) -> list[Stage]:
+        return self.steps.stages()
+
+
+@dataclass
+class CourseFunnel:
+    total: FunnelRow
+    channels: list[FunnelRow]  # the non-empty ones, in CHANNELS order
+
+
+@dataclass
+class Funnel:
+    period: Period
+    total: FunnelRow
+    channels: list[FunnelRow]  # every channel, in CHANNELS order
+    courses: list[CourseFunnel]  # busiest first
+
+    def table_rows(self) -> list[FunnelRow]:
+        """The per-course table as shown: each course, then its channels."""
+        rows: list[FunnelRow] = []
+        for course in self.courses:
+            rows.append(course.total)
+            rows.extend(course.channels)
+        return rows
+
+
+def school_funnel(*, school: Any, period: Period, zone: zoneinfo.ZoneInfo) -> Funnel:
+    """The funnel of `school` over the local days of `period`. Three queries
+    (courses, views, bookings with their channel and steps)."""
+    since, until = day_bounds(period.start, period.end, zone)
+    titles = dict(Course.objects.filter(school=school).values_list("pk", "title"))
+    cells: dict[tuple[int, str], Steps] = {}
+
+    def cell(course_id: int, channel: str) -> Steps:
+        return cells.setdefault((course_id, channel), Steps())
+
+    views = (
+        Event.objects.filter(
+            kind=Kind.COURSE_VIEW, school_id=school.pk, object_id__in=list(titles),
+            created_at__gte=since, created_at__lt=until,
+        )
+        .values("object_id", "channel")
+        .annotate(n=Count("pk"))
+    )  # fmt: skip
+    for entry in views:
+        if entry["object_id"] is not None:
+            cell(entry["object_id"], funnel_channel(entry["channel"])).views += entry["n"]
+
+    booking_type = ContentType.objects.get_for_model(Booking)
+    first_view = (
+        Event.objects.filter(
+            kind=Kind.COURSE_VIEW, user_id=OuterRef("student_id"), object_id=OuterRef("session__course_id"),
+            created_at__lte=OuterRef("created_at"),
+            created_at__gte=OuterRef("created_at") - timedelta(days=attribution_days()),
+        )
+        .order_by("created_at", "pk")
+        .values("channel")[:1]
+    )  # fmt: skip
+    started = (
+        Booking.objects.filter(session__school=school, created_at__gte=since, created_at__lt=until)
+        .exclude(state__in=NOT_STARTED)
+        .annotate(
+            invited=Exists(Referral.objects.filter(referred=OuterRef("student"), state__in=INVITED)),
+            viewed_from=Subquery(first_view),
+            attempted=Exists(Payment.objects.filter(payable_type=booking_type, payable_id=OuterRef("pk"))),
+        )
+        .values("session__course_id", "channel", "invited", "viewed_from")
+        .annotate(
+            n=Count("pk"),
+            checkout=Count("pk", filter=Q(attempted=True) | Q(confirmed_at__isnull=False)),
+            paid=Count("pk", filter=Q(confirmed_at__isnull=False)),
+        )
+    )
+    for sold in started:
+        recorded = sold["channel"]
+        if recorded and recorded != Channel.DIRECT:
+            channel = funnel_channel(recorded)
+        elif sold["invited"]:
+            channel = "referral"
+        else:
+            channel = funnel_channel(sold["viewed_from"])
+        target = cell(sold["session__course_id"], channel)
+        target.started += sold["n"]
+        target.checkout += sold["checkout"]
+        target.paid += sold["paid"]
+
+    total = FunnelRow(None, str(_("All courses")), ALL_CHANNELS)
+    by_channel = {channel: FunnelRow(None, str(_("All courses")), channel) for channel in CHANNELS}
+    courses: dict[int, CourseFunnel] = {}
+    for (course_id, channel), steps in sorted(cells.items(), key=lambda item: CHANNELS.index(item[0][1])):
+        title = titles.get(course_id, "—")
+        course = courses.setdefault(course_id, CourseFunnel(FunnelRow(course_id, title, ALL_CHANNELS), []))
+        course.total.steps.add(steps)
+        course.channels.append(FunnelRow(course_id, title, channel, steps))
+        by_channel[channel].steps.add(steps)
+        total.steps.add(steps)
+    ordered = sorted(
+        courses.values(),
+        key=lambda c: (-c.total.steps.paid, -c.total.steps.started, -c.total.steps.views, c.total.title.casefold()),
+    )
+    return Funnel(period, total, [by_channel[channel] for channel in CHANNELS], ordered)
