@@ -268,7 +268,7 @@ TABLES = (*(d.key for d in DIMENSIONS), "cohorts")
 
 def breakdown_rows(breakdown: Breakdown) -> list[list[Cell]]:
     """A breakdown as the page shows it, unformatted (per cent to one decimal)."""
-    rows: list[list[Cell]] = [[breakdown.title, _("Students"), _("% of students")]]
+    rows: list[list[Cell]] = [[breakdown.title, _("Students"), _("Share of students (%)")]]
     for group in breakdown.groups:
         rows.append([cell(group.label), group.students, group.share])
     return rows

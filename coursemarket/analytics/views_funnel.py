@@ -37,6 +37,7 @@ from .forms import PeriodForm, ThresholdForm
 from .funnel import STEP_LABELS, STEPS, Funnel, FunnelRow, school_funnel
 from .selectors import dashboard_context
 from .services import at_risk_threshold_set
+from .tabs import analytics_tabs
 
 EXPORTS = ("channels", "courses", "searches", "waitlists", "at_risk")
 
@@ -96,7 +97,8 @@ def funnel(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
     if report.funnel is None:
         status = 400
     context: dict[str, Any] = {"form": report.form, "report": report, "preset": report.preset,
-                               "threshold_form": threshold_form}  # fmt: skip
+                               "threshold_form": threshold_form,
+                               "tabs": analytics_tabs(slug=access.school.slug, current="funnel")}  # fmt: skip
     if report.funnel is not None:
         period = report.funnel.period
         if not threshold_form.is_bound:
