@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zoneinfo
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -34,7 +35,7 @@ KPI_LABELS: dict[str, str | Promise] = {
     "students": _("Students who booked"),
     "repeat_students": _("Repeat students"),
 }
-TABLES = ("summary", "daily", "courses")
+TABLES = ("summary", "daily", "courses", "sessions")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 Cell = str | int | Decimal | None
@@ -68,21 +69,38 @@ def daily_rows(board: Dashboard) -> list[list[Cell]]:
 def course_rows(board: Dashboard) -> list[list[Cell]]:
     header: list[Cell] = [
         str(_("Course")), str(_("Course page views")), str(_("Views → bookings %")), str(_("Bookings")),
-        str(_("Seats")), str(_("Cancellations")),
+        str(_("Seats")), str(_("Cancellations")), str(_("Fill rate %")), str(_("Average rating")),
     ]  # fmt: skip
     header += [str(_("Revenue (%(currency)s)") % {"currency": c}) for c in board.currencies]
     rows = [header]
     for row in board.courses:
         t = row.totals
         rows.append(
-            [cell(row.title), t.views, t.conversion, t.bookings, t.seats, t.cancellations,
+            [cell(row.title), t.views, t.conversion, t.bookings, t.seats, t.cancellations, t.fill_rate, row.rating,
              *(row.revenue_in(c) for c in board.currencies)]
         )  # fmt: skip
     return rows
 
 
-BUILDERS = {"summary": summary_rows, "daily": daily_rows, "courses": course_rows}
-SHEET_TITLES: dict[str, str | Promise] = {"summary": _("Summary"), "daily": _("Per day"), "courses": _("Courses")}
+def session_table_rows(board: Dashboard) -> list[list[Cell]]:
+    rows: list[list[Cell]] = [[
+        str(_("Session start")), str(_("Time zone")), str(_("Course")), str(_("Seats offered")), str(_("Seats taken")),
+        str(_("Fill rate %")), str(_("Bookings")), str(_("Cancellations")), str(_("Waitlist")), str(_("Currency")),
+        str(_("Booked revenue")), str(_("Average rating")), str(_("Reviews")),
+    ]]  # fmt: skip
+    for row in board.sessions:
+        rows.append(
+            [row.starts_at.astimezone(zoneinfo.ZoneInfo(row.timezone)).isoformat(timespec="minutes"), row.timezone,
+             cell(row.course_title), row.capacity, row.seats_taken, row.fill_rate, row.bookings, row.cancellations,
+             row.waitlist, row.currency, row.revenue, row.rating, row.ratings]
+        )  # fmt: skip
+    return rows
+
+
+BUILDERS = {"summary": summary_rows, "daily": daily_rows, "courses": course_rows, "sessions": session_table_rows}
+SHEET_TITLES: dict[str, str | Promise] = {
+    "summary": _("Summary"), "daily": _("Per day"), "courses": _("Courses"), "sessions": _("Sessions"),
+}  # fmt: skip
 
 
 def as_csv(rows: Iterable[Sequence[Cell]]) -> str:

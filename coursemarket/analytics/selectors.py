@@ -16,6 +16,7 @@ from .models import CourseDay
 from .outcomes import Outcomes, school_outcomes
 from .periods import Period, change, percent
 from .rollups import MONEY, Figures, compute_course_days, figures_of
+from .sessions import SessionRow, session_rows
 from .zones import local_today, school_zone
 
 
@@ -107,6 +108,18 @@ class CourseRow:
     title: str
     totals: Totals = field(default_factory=Totals)
     revenues: list[tuple[str, Decimal]] = field(default_factory=list)  # per currency shown, for the page
+    daily: list[int] = field(default_factory=list)  # bookings per day of the period, for the sparkline
+    rating: Decimal | None = None  # the course's published reviews, all time
+    ratings: int = 0
+
+    @property
+    def spark_points(self) -> str:
+        """The sparkline's polyline in a 100 × 24 box (0 at the bottom)."""
+        if not self.daily:
+            return ""
+        top = max(self.daily) or 1
+        step = 100 / max(len(self.daily) - 1, 1)
+        return " ".join(f"{n * step:.1f},{22 - 20 * value / top:.1f}" for n, value in enumerate(self.daily))
 
     def revenue_in(self, currency: str) -> Decimal:
         money = self.totals.money.get(currency)
@@ -134,6 +147,7 @@ class Dashboard:
     courses: list[CourseRow]
     outcomes: Outcomes = field(default_factory=Outcomes)
     outcomes_before: Outcomes = field(default_factory=Outcomes)
+    sessions: list[SessionRow] = field(default_factory=list)  # starting in the period, by start
 
     @property
     def main_currency(self) -> str:
@@ -173,7 +187,7 @@ class Dashboard:
 
 
 RISING_IS_BAD = frozenset({"refunds", "platform_fees", "cancellation_rate"})
-SORTS = ("title", "views", "conversion", "bookings", "seats", "revenue", "cancellations")
+SORTS = ("title", "views", "conversion", "bookings", "seats", "revenue", "cancellations", "fill", "rating")
 
 
 def school_figures(*, school: Any, start: date, end: date, zone: zoneinfo.ZoneInfo, today: date) -> list[Figures]:
@@ -215,10 +229,14 @@ def school_dashboard(
     current, before = Totals(), Totals()
     by_course: dict[int, Totals] = defaultdict(Totals)
     by_day: dict[date, DayPoint] = {day: DayPoint(day) for day in period.each_day()}
+    course_days: dict[int, dict[date, int]] = defaultdict(dict)
     for row in rows:
         if row.day in period:
             current.add(row)
             by_course[row.course_id].add(row)
+            if row.bookings:
+                days = course_days[row.course_id]
+                days[row.day] = days.get(row.day, 0) + row.bookings
             point = by_day[row.day]
             point.bookings += row.bookings
             point.seats += row.seats
@@ -233,10 +251,17 @@ def school_dashboard(
     if not currencies:
         first = Course.objects.filter(school=school).values_list("currency", flat=True).order_by("pk").first()
         currencies = [first] if first else []
-    titles = dict(Course.objects.filter(school=school).values_list("pk", "title"))
-    courses = [CourseRow(course_id, title, by_course.get(course_id, Totals())) for course_id, title in titles.items()]
+    courses = [
+        CourseRow(course_id, title, by_course.get(course_id, Totals()), rating=average, ratings=count or 0)
+        for course_id, title, average, count in Course.objects.filter(school=school).values_list(
+            "pk", "title", "rating_summary__average", "rating_summary__count"
+        )
+    ]
+    each_day = period.each_day()
     for course in courses:
         course.revenues = [(c, course.revenue_in(c)) for c in currencies]
+        days = course_days.get(course.course_id, {})
+        course.daily = [days.get(day, 0) for day in each_day]
     series = [by_day[day] for day in period.each_day()]
     for point in series:
         for currency in currencies:
@@ -244,7 +269,7 @@ def school_dashboard(
     outcomes, outcomes_before = school_outcomes(school=school, period=period, previous=previous, zone=zone)
     return Dashboard(zone, today, period, previous, current, before, currencies,
                      series, sort_courses(courses, sort, descending, currencies[0] if currencies else ""),
-                     outcomes, outcomes_before)  # fmt: skip
+                     outcomes, outcomes_before, session_rows(school=school, period=period, zone=zone))  # fmt: skip
 
 
 def sort_courses(courses: list[CourseRow], sort: str, descending: bool, currency: str) -> list[CourseRow]:
@@ -258,6 +283,8 @@ def sort_courses(courses: list[CourseRow], sort: str, descending: bool, currency
             "seats": t.seats,
             "revenue": row.revenue_in(currency),
             "cancellations": t.cancellations,
+            "fill": t.fill_rate if t.fill_rate is not None else Decimal(-1),
+            "rating": row.rating if row.rating is not None else Decimal(-1),
         }[sort if sort in SORTS else "revenue"]
         return value
 

@@ -24,6 +24,7 @@ from coursemarket.schools.views.staff import render_dashboard, staff_view
 from .exports import BUILDERS, KPI_LABELS, TABLES, as_csv, as_xlsx
 from .forms import PeriodForm
 from .selectors import SORTS, Dashboard, Money, dashboard_context, school_dashboard
+from .sessions import ROWS_SHOWN, SESSION_SORTS, sort_sessions
 from .statement import StatementForm, month_label, month_period, month_start, statement_pdf
 from .tabs import analytics_tabs
 
@@ -64,8 +65,12 @@ def dashboard(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
     if board is None:
         return render_dashboard(request, access, "analytics/dashboard.html", context, section="analytics", status=400)
     query = request.GET.copy()
-    for name in ("sort", "dir"):
+    for name in ("sort", "dir", "ssort", "sdir"):
         query.pop(name, None)
+    ssort = request.GET.get("ssort", "starts")
+    ssort = ssort if ssort in SESSION_SORTS else "starts"
+    sdescending = request.GET.get("sdir", "asc" if ssort in ("starts", "course") else "desc") != "asc"
+    sessions = sort_sessions(board.sessions, ssort, sdescending)
     context.update(
         kpis=[{"kpi": kpi, "label": KPI_LABELS[kpi.key]} for kpi in board.kpis()],
         zone_label=zone_name(board.zone),
@@ -82,6 +87,11 @@ def dashboard(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
         sort_columns=_sort_columns(),
         presets=[("7", _("7 days")), ("30", _("30 days")), ("90", _("90 days")), ("year", _("This year"))],
         statement_form=StatementForm(today=board.today),
+        sessions_shown=sessions[:ROWS_SHOWN],
+        sessions_total=len(sessions),
+        ssort=ssort,
+        sdescending=sdescending,
+        session_columns=_session_columns(),
     )
     return render_dashboard(request, access, "analytics/dashboard.html", context, section="analytics")
 
@@ -142,7 +152,15 @@ def _sort_columns() -> list[tuple[str, str]]:
     return [
         ("title", _("Course")), ("views", _("Views")), ("conversion", _("Views → bookings")),
         ("bookings", _("Bookings")), ("seats", _("Seats")), ("cancellations", _("Cancellations")),
-        ("revenue", _("Revenue")),
+        ("fill", _("Fill rate")), ("rating", _("Rating")), ("revenue", _("Revenue")),
+    ]  # fmt: skip
+
+
+def _session_columns() -> list[tuple[str, str]]:
+    return [
+        ("starts", _("Starts")), ("course", _("Course")), ("fill", _("Fill rate")), ("bookings", _("Bookings")),
+        ("cancellations", _("Cancellations")), ("waitlist", _("Waitlist")), ("revenue", _("Booked revenue")),
+        ("rating", _("Rating")),
     ]  # fmt: skip
 
 

@@ -105,3 +105,21 @@ def test_a_new_student_is_not_a_repeat_student():
     now, _ = school_outcomes(school=course.school, period=period, previous=previous, zone=zone)
     assert (now.students, now.repeat_students) == (1, 0)
     assert booking.student_id
+
+
+def test_the_sessions_table_and_its_csv_show_each_session_s_figures(client):
+    school = world()
+    session = Booking.objects.filter(session__school=school).order_by("-session__starts_at").first().session
+    completed_booking(session=session, state=BookingState.WAITLISTED)
+    client.force_login(staff(school, Role.OWNER).user)
+    url = reverse("analytics:dashboard", kwargs={"slug": school.slug})
+    page = client.get(url).content.decode()
+    row = page[page.index(f'data-session="{session.pk}"') :].split("</tr>")[0]
+    assert 'data-currency="EUR" data-value="500.00"' in row  # five confirmed at 100 €, nothing refunded
+    assert "4.5" in row and "(2)" in row
+    export = client.get(reverse("analytics:export", kwargs={"slug": school.slug, "table": "sessions", "fmt": "csv"}))
+    lines = export.content.decode("utf-8-sig").splitlines()
+    assert len(lines) == 2  # the session 47 days ago is outside the 30 days
+    cells = lines[1].split(",")
+    # capacity, taken, fill, bookings held, cancellations, waitlist, currency, revenue, rating, reviews
+    assert cells[3:] == ["10", "0", "0.0", "4", "1", "1", "EUR", "500.00", "4.5", "2"]

@@ -131,13 +131,16 @@ def test_the_exports_carry_the_numbers_on_the_page(client):
     assert len(daily) == 1 + 90 and sum(int(row[1]) for row in daily[1:]) == 2
     assert sum(Decimal(row[3]) for row in daily[1:]) == Decimal("240.00")
     courses = csv_of("courses")
-    assert [w.course.title, "0", "", "2", "3", "0", "240.00"] in courses
+    # fill rate: the course's session has not started; no published reviews: no rating
+    assert [w.course.title, "0", "", "2", "3", "0", "", "", "240.00"] in courses
+    sessions = csv_of("sessions")
+    assert sessions[0][:3] == ["Session start", "Time zone", "Course"] and len(sessions) == 1  # it starts in 10 days
 
     xlsx = client.get(
         reverse("analytics:export", kwargs={"slug": w.school.slug, "table": "all", "fmt": "xlsx"}) + query
     )
     book = load_workbook(io.BytesIO(xlsx.content))
-    assert book.sheetnames == ["Summary", "Per day", "Courses"]
+    assert book.sheetnames == ["Summary", "Per day", "Courses", "Sessions"]
     sheet_rows = {(r[0], r[1] or ""): r[2] for r in book["Summary"].iter_rows(min_row=2, values_only=True)}
     assert Decimal(str(sheet_rows[("Net revenue", "EUR")])) == Decimal("228.00")
     assert sheet_rows[("Bookings", "")] == 2
@@ -177,8 +180,8 @@ def test_the_dashboard_reads_a_fixed_number_of_queries(client, django_assert_max
     client.get(url)  # warm the content-type cache
     # Sign-in and frame (6), the school's zone, the rollups, today's figures
     # live (6), course titles (1), the outcomes (attendance, completion, ratings,
-    # students: 4), with the page's own: 18, whatever the size.
-    with django_assert_max_num_queries(18) as small:
+    # students: 4), the sessions starting in the period (1), with the page's own: 19, whatever the size.
+    with django_assert_max_num_queries(19) as small:
         assert client.get(url).status_code == 200
     for n in range(8):  # more courses, sessions, bookings and rolled-up days
         course = CourseFactory(school=w.school)
