@@ -172,8 +172,9 @@ class LocationForm(forms.ModelForm):
 
     class Meta:
         model = Location
-        fields = ["name", "street_address", "postal_code", "city", "country", "latitude", "longitude"]
+        fields = ["name", "street_address", "postal_code", "city", "country", "latitude", "longitude", "directions"]
         widgets = {
+            "directions": forms.Textarea(attrs={"rows": 3}),
             "street_address": forms.TextInput(attrs={"autocomplete": "street-address"}),
             "postal_code": forms.TextInput(attrs={"autocomplete": "postal-code"}),
             "city": forms.TextInput(attrs={"data-geo": "city"}),
