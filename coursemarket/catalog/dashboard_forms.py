@@ -94,6 +94,24 @@ class TranslationForm(forms.Form):
         required=False,
         help_text=_("What the cover picture shows, in this language, for people who cannot see it."),
     )
+    approved = forms.BooleanField(
+        label=_("I have reviewed this machine translation"),
+        required=False,
+        help_text=_("Until then, students see it labelled as a machine translation that nobody has reviewed."),
+    )
+
+    def __init__(self, *args: Any, machine_draft: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not machine_draft:
+            del self.fields["approved"]
+
+
+class TranslationFileForm(forms.Form):
+    file = forms.FileField(
+        label=_("Translation file"),
+        help_text=_("An XLIFF (.xlf) or PO (.po) file exported from this page and translated."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlf,.xliff,.po"}),
+    )
 
 
 class PictureUploadForm(forms.Form):

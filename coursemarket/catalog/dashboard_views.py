@@ -31,11 +31,11 @@ from .dashboard_forms import (
     PictureEditForm,
     PictureUploadForm,
     SessionForm,
-    TranslationForm,
     session_input,
 )
 from .models import Course, CourseImage, Session, SessionStatus, default_teaching_language
 from .timeutil import utc_to_local
+from .translations import course_translation_overview
 
 
 def _course(access: SchoolAccess, course_id: int) -> Course:
@@ -119,46 +119,8 @@ def course_edit(request: HttpRequest, access: SchoolAccess, course_id: int) -> H
             "course": course,
             "sessions": sessions,
             "translated": set(course.translations.values_list("language", flat=True)),
+            "outdated": {row.code for row in course_translation_overview(course) if row.state == "outdated"},
         },
-        section="courses",
-        status=400 if form.errors else 200,
-    )
-
-
-@staff_view(Perm.MANAGE_COURSES)
-def course_translations(request: HttpRequest, access: SchoolAccess, course_id: int, language: str) -> HttpResponse:
-    course = _course(access, course_id)
-    languages = [(code, name) for code, name in settings.LANGUAGES if code != course.language]
-    if language not in dict(languages):
-        return redirect("catalog:dashboard_course_edit", slug=access.school.slug, course_id=course.pk)
-    existing = course.translations.filter(language=language).first()
-    initial = (
-        {
-            "title": existing.title,
-            "summary": existing.summary,
-            "description": existing.description,
-            "cover_alt": existing.cover_alt,
-        }
-        if existing
-        else {}
-    )
-    form = TranslationForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.course_translation_save(actor=request.user, course=course, language=language, **form.cleaned_data)
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            messages.success(request, _("Translation saved."))
-            return redirect(
-                "catalog:dashboard_course_translations", slug=access.school.slug, course_id=course.pk, language=language
-            )
-    translated = set(course.translations.values_list("language", flat=True))
-    return render_dashboard(
-        request,
-        access,
-        "catalog/dashboard/course_translations.html",
-        {"course": course, "form": form, "language": language, "languages": languages, "translated": translated},
         section="courses",
         status=400 if form.errors else 200,
     )

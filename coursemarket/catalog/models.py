@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from parler.models import TranslatableModel, TranslatedFields
 
 from coursemarket.core.money import format_number
+from coursemarket.core.texts import TranslationOrigin
 
 from .policies import CancellationPolicy
 
@@ -248,6 +249,17 @@ class CourseTranslation(models.Model):
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True)
     cover_alt = models.CharField(_("cover description"), max_length=200, blank=True)
+    # Field -> fingerprint of the course's text it was translated from
+    # (coursemarket.core.texts): a field is outdated when the course's differs.
+    source_fingerprints = models.JSONField(_("source fingerprints"), default=dict, blank=True)
+    origin = models.CharField(
+        _("origin"), max_length=8, choices=TranslationOrigin.choices, default=TranslationOrigin.HUMAN
+    )
+    # A machine draft is labelled to students until a person approves it.
+    approved = models.BooleanField(_("approved"), default=True)
+    updated_at = models.DateTimeField(_("updated at"), null=True, blank=True)
+
+    SOURCE_FIELDS = ("title", "summary", "description", "cover_alt")
 
     class Meta:
         verbose_name = _("course translation")

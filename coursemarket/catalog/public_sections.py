@@ -136,10 +136,10 @@ def teaching_history(instructor: Instructor, request: HttpRequest) -> Mapping[st
     if not totals["count"]:
         return None
     language = _current_language()
-    translations = CourseTranslation.objects.filter(language=language)
+    translations = CourseTranslation.objects.all()  # the reader's language or the school's fallbacks
     recent = list(
         _past_sessions(instructor, timezone.now())
-        .select_related("course", "location")
+        .select_related("course", "course__school", "location")
         .prefetch_related(Prefetch("course__translations", queryset=translations, to_attr="_texts"))
         .order_by("-starts_at", "-id")[:HISTORY_LIMIT]
     )

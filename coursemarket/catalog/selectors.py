@@ -11,6 +11,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, overload
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import (
     Count,
@@ -30,6 +31,7 @@ from django.db.models.functions import ASin, Cast, Coalesce, Cos, Least, Power, 
 from django.http import Http404
 from django.utils import timezone, translation
 
+from coursemarket.core.texts import TranslationOrigin, language_order, outdated_fields
 from coursemarket.schools.models import Location
 
 from . import pagecache
@@ -48,37 +50,92 @@ class CourseText:
     description: str
     language: str
     cover_alt: str = ""
+    # Set when the texts are a translation: the course's own language (for the
+    # "read in the original" link), whether the original changed since, and
+    # whether it is a machine draft nobody has approved yet.
+    original_language: str = ""
+    outdated: bool = False
+    machine: bool = False
+
+    @property
+    def is_translation(self) -> bool:
+        return bool(self.original_language) and self.original_language != self.language
 
 
-def _current_language() -> str:
-    return (translation.get_language() or "en").split("-")[0]
+def current_language() -> str:
+    """The reader's language as the texts are stored: "es", "pt-br"."""
+    code = (translation.get_language() or "en").lower()
+    if code in dict(settings.LANGUAGES):  # "pt-br" is a language of its own
+        return code
+    return code.split("-")[0]
+
+
+_current_language = current_language
 
 
 def with_texts(queryset: QuerySet[Course], language: str | None = None) -> QuerySet[Course]:
-    """Prefetch the translation for `language` (one query for the whole page)."""
-    language = language or _current_language()
-    return queryset.prefetch_related(
-        Prefetch("translations", queryset=CourseTranslation.objects.filter(language=language), to_attr="_texts")
+    """Prefetch the course's translations (one query for the whole page) and
+    its school's fallback order (a join), for course_text. Every language is
+    prefetched: which fallback applies depends on each course's school."""
+    del language  # kept for callers: the reader's language is chosen in course_text
+    return queryset.annotate(_fallbacks=F("school__fallback_languages")).prefetch_related(
+        Prefetch("translations", queryset=CourseTranslation.objects.order_by("language"), to_attr="_texts")
     )
 
 
-def course_text(course: Course, language: str | None = None) -> CourseText:
-    """The course's texts in `language`, else in the course's own language."""
+def _fallbacks_of(course: Course, *, may_query: bool) -> list[str]:
+    """The school's fallback order, from the annotation (with_texts) or the
+    school when it is loaded; a page that prefetched the texts never pays a
+    query per course for it (it then falls back to the original only)."""
+    found = getattr(course, "_fallbacks", None)
+    if found is None and (may_query or Course.school.is_cached(course)):
+        found = course.school.fallback_languages
+    return list(found or [])
+
+
+def translation_outdated(course: Course, text: CourseTranslation) -> list[str]:
+    """The fields of `text` whose original changed since it was translated."""
+    return outdated_fields(
+        sources={f: getattr(course, f) for f in CourseTranslation.SOURCE_FIELDS},
+        translated={f: getattr(text, f) for f in CourseTranslation.SOURCE_FIELDS},
+        made_from=text.source_fingerprints or {},
+    )
+
+
+def course_text(course: Course, language: str | None = None, *, original: bool = False) -> CourseText:
+    """The course's texts for a reader of `language`: their language, else the
+    school's fallback languages in order, else the course's own language.
+    `original=True` (the reader asked for it) gives the course's own texts."""
     language = language or _current_language()
-    if language != course.language:
+    if not original and language != course.language:
         found = getattr(course, "_texts", None)
+        may_query = found is None
         if found is None:
-            found = list(course.translations.filter(language=language))
-        for text in found:
-            if text.language == language:
-                return CourseText(
-                    text.title,
-                    text.summary or course.summary,
-                    text.description or course.description,
-                    language,
-                    text.cover_alt or course.cover_alt,
-                )
-    return CourseText(course.title, course.summary, course.description, course.language, course.cover_alt)
+            found = list(course.translations.all())
+        by_language = {text.language: text for text in found}
+        fallbacks = [] if language in by_language else _fallbacks_of(course, may_query=may_query)
+        for code in language_order(reader=language, fallbacks=fallbacks, original=course.language):
+            text = by_language.get(code)
+            if text is None or not text.title.strip():
+                continue
+            return CourseText(
+                text.title,
+                text.summary or course.summary,
+                text.description or course.description,
+                code,
+                text.cover_alt or course.cover_alt,
+                original_language=course.language,
+                outdated=bool(translation_outdated(course, text)),
+                machine=text.origin == TranslationOrigin.MACHINE and not text.approved,
+            )
+    return CourseText(
+        course.title,
+        course.summary,
+        course.description,
+        course.language,
+        course.cover_alt,
+        original_language=course.language,
+    )
 
 
 def attach_texts(courses: Iterable[Course], language: str | None = None) -> list[Course]:
@@ -733,13 +790,7 @@ def upcoming_sessions_in_city(*, city: str, limit: int = 6) -> list[Session]:
     sessions = sessions.filter(is_online=True) if city == "online" else sessions.filter(location__city__iexact=city)
     rows = list(
         sessions.select_related("course", "course__school", "location")
-        .prefetch_related(
-            Prefetch(
-                "course__translations",
-                queryset=CourseTranslation.objects.filter(language=_current_language()),
-                to_attr="_texts",
-            )
-        )
+        .prefetch_related(Prefetch("course__translations", queryset=CourseTranslation.objects.all(), to_attr="_texts"))
         .order_by("starts_at")[:limit]
     )
     for session in rows:

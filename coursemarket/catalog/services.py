@@ -11,6 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -20,6 +21,7 @@ from django.utils.translation import ngettext
 
 from coursemarket.audit.services import audit_record, changes_between
 from coursemarket.core import images
+from coursemarket.core.texts import TranslationOrigin, fingerprints
 from coursemarket.schools.models import Instructor, Location, Room, School
 from coursemarket.schools.permissions import Perm
 from coursemarket.schools.selectors import user_can
@@ -201,6 +203,10 @@ def course_duplicate(*, actor: Any, course: Course) -> Course:
             summary=t.summary,
             description=t.description,
             cover_alt=t.cover_alt,
+            source_fingerprints=t.source_fingerprints,
+            origin=t.origin,
+            approved=t.approved,
+            updated_at=t.updated_at,
         )
         for t in course.translations.all()
     )
@@ -239,6 +245,21 @@ def _texts_changed(course: Course) -> None:
     reindex_courses([course.pk])  # its searchable texts, status or skills
 
 
+TRANSLATION_LIMITS = {"title": 140, "summary": 300, "cover_alt": 200}
+
+
+def _check_translation(texts: dict[str, str]) -> None:
+    errors = {}
+    for field, limit in TRANSLATION_LIMITS.items():
+        if len(texts.get(field) or "") > limit:
+            errors[field] = ngettext("Keep it to %(limit)d character.", "Keep it to %(limit)d characters.", limit) % {
+                "limit": limit
+            }
+    if errors:
+        raise ValidationError(errors, code="too_long")
+
+
+@transaction.atomic
 def course_translation_save(
     *,
     actor: Any,
@@ -248,13 +269,21 @@ def course_translation_save(
     summary: str = "",
     description: str = "",
     cover_alt: str | None = None,
+    origin: str | None = None,
+    approved: bool | None = None,
 ) -> CourseTranslation | None:
-    """Add or change the course's texts in `language`; empty texts remove it."""
+    """Add or change the course's texts in `language`; empty texts remove it.
+    The translation remembers the fingerprints of the course's texts as they
+    are now: it becomes outdated when someone edits the original.
+    `origin` None keeps the current one (human for a new translation); a
+    machine draft stays unapproved until `approved=True`."""
     _require(actor, course.school)
     if language == course.language:
         raise ValidationError(
             {"language": _("This is the course's own language: edit the course itself.")}, code="own_language"
         )
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Choose one of the site's languages.")}, code="unknown_language")
     if not title.strip():
         deleted, _details = CourseTranslation.objects.filter(course=course, language=language).delete()
         if deleted:
@@ -267,19 +296,39 @@ def course_translation_save(
                 changes={"language": language},
             )
         return None
-    defaults = {"title": title, "summary": summary, "description": description}
+    texts = {"title": title.strip(), "summary": summary.strip(), "description": description.strip()}
     if cover_alt is not None:  # None: keep the translated cover description as it is
-        defaults["cover_alt"] = cover_alt.strip()[:200]
-    translation, _created = CourseTranslation.objects.update_or_create(
-        course=course, language=language, defaults=defaults
-    )
+        texts["cover_alt"] = cover_alt.strip()
+    _check_translation(texts)
+    course = Course.objects.get(pk=course.pk)  # the original as it is now, not as the caller last read it
+    existing = CourseTranslation.objects.select_for_update().filter(course=course, language=language).first()
+    translation = existing or CourseTranslation(course=course, language=language)
+    before = {
+        f: getattr(translation, f) for f in ("title", "summary", "description", "cover_alt", "origin", "approved")
+    }
+    for field, value in texts.items():
+        setattr(translation, field, value)
+    if origin is not None:
+        translation.origin = origin
+    if approved is not None:
+        translation.approved = approved
+    elif translation.origin == TranslationOrigin.HUMAN:
+        translation.approved = True
+    elif existing is None:
+        translation.approved = False  # a new machine draft waits for a person
+    made_from = dict(translation.source_fingerprints or {})
+    made_from.update(fingerprints({f: getattr(course, f) for f in texts}))
+    translation.source_fingerprints = made_from
+    translation.updated_at = timezone.now()
+    translation.save()
     _texts_changed(course)
+    after = {f: getattr(translation, f) for f in before}
     audit_record(
         actor=actor,
         action="course.translated",
         target=course,
         school_id=course.school_id,
-        changes={"language": language},
+        changes={"language": language, **changes_between(before, after)},
     )
     return translation
 

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import dashboard_views as dash
-from . import views
+from . import translation_views, views
 
 app_name = "catalog"
 
@@ -22,9 +22,24 @@ urlpatterns = [
     path(DASH + "new/", dash.course_create, name="dashboard_course_create"),
     path(DASH + "<int:course_id>/", dash.course_edit, name="dashboard_course_edit"),
     path(
+        DASH + "<int:course_id>/translations/",
+        translation_views.course_translation_list,
+        name="dashboard_course_translation_list",
+    ),
+    path(
         DASH + "<int:course_id>/translations/<str:language>/",
-        dash.course_translations,
+        translation_views.course_translations,
         name="dashboard_course_translations",
+    ),
+    path(
+        DASH + "<int:course_id>/translations/<str:language>/export.<str:file_format>",
+        translation_views.course_translation_export,
+        name="dashboard_course_translation_export",
+    ),
+    path(
+        DASH + "<int:course_id>/translations/<str:language>/import/",
+        translation_views.course_translation_import,
+        name="dashboard_course_translation_import",
     ),
     path(DASH + "<int:course_id>/pictures/", dash.course_pictures, name="dashboard_course_pictures"),
     path(DASH + "<int:course_id>/pictures/cover/", dash.course_picture_edit, name="dashboard_course_cover"),

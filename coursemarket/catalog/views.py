@@ -17,7 +17,7 @@ from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.timezone import get_current_timezone_name
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, get_language_info, gettext
 
 from coursemarket.activity.pages import note_result_count
 from coursemarket.core import images
@@ -53,6 +53,8 @@ from .selectors import (
     cities_with_sessions,
     course_instructors,
     course_listing,
+    course_text,
+    current_language,
     next_sessions_for,
     public_course,
     upcoming_sessions,
@@ -218,6 +220,9 @@ def _course_parts(request: HttpRequest, slug: str) -> tuple[dict[str, str], date
     sessions = upcoming_sessions(course=course)
     sessions_html = session_cards_html(request, course=course, sessions=sessions)
     url = request.build_absolute_uri(reverse("catalog:course_detail", args=[course.slug]))
+    reading_original = request.GET.get("original") == "1"
+    if reading_original:  # the reader asked for the school's own words
+        course.text = course_text(course, original=True)  # type: ignore[attr-defined]
     text = course.text  # type: ignore[attr-defined]
     language = (get_language() or "en").split("-")[0]
     hero = images.picture(
@@ -244,6 +249,9 @@ def _course_parts(request: HttpRequest, slug: str) -> tuple[dict[str, str], date
         "policy_lines": describe(course.cancellation_policy),
         "json_ld": seo.course_json_ld(course=course, sessions=sessions, url=url, request=request),
         "canonical_url": url,
+        "reading_original": reading_original,
+        "original_language_name": get_language_info(course.language)["name_local"],
+        "reader_language": current_language(),
     }
     parts = {
         "title": escape(f"{text.title} · {course.school.name} · Coursemarket"),

@@ -31,12 +31,17 @@ def _language() -> str:
 
 def _meetings(queryset: QuerySet[Meeting], language: str | None = None) -> QuerySet[Meeting]:
     return queryset.select_related(
-        "session__course", "session__school", "session__location", "session__room", "revision"
+        "session__course",
+        "session__school",
+        "session__course__school",
+        "session__location",
+        "session__room",
+        "revision",
     ).prefetch_related(
         "session__instructors",
         Prefetch(
             "session__course__translations",
-            queryset=CourseTranslation.objects.filter(language=language or _language()),
+            queryset=CourseTranslation.objects.all(),  # the reader's language or the school's fallbacks
             to_attr="_texts",
         ),
     )

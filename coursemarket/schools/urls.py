@@ -1,12 +1,17 @@
 from django.urls import URLPattern, URLResolver, include, path
 
-from .views import dashboard, instructors, locations, members, public
+from .views import dashboard, instructors, locations, members, public, translations
 
 app_name = "schools"
 
 dashboard_patterns = [
     path("", dashboard.overview, name="dashboard"),
     path("profile/", dashboard.profile, name="profile"),
+    path(
+        "translations/<str:kind>/<int:object_id>/<str:language>/",
+        translations.profile_translation_edit,
+        name="profile_translation",
+    ),
     path("delete/", dashboard.school_delete, name="delete"),
     path("leave/", dashboard.leave, name="leave"),
     path("locations/", locations.locations, name="locations"),

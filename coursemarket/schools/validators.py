@@ -34,3 +34,14 @@ def validate_country_code(value: str) -> None:
 
     if value not in country_codes():
         raise ValidationError(_("Choose a country from the list."), code="invalid_country")
+
+
+def validate_fallback_languages(value: Any) -> None:
+    """The school's fallback order: interface languages only, each once."""
+    from django.conf import settings
+
+    codes = {code for code, _name in settings.LANGUAGES}
+    if not isinstance(value, list) or any(not isinstance(code, str) or code not in codes for code in value):
+        raise ValidationError(_("Choose fallback languages among the site's languages."), code="invalid_fallbacks")
+    if len(set(value)) != len(value):
+        raise ValidationError(_("Each fallback language can appear only once."), code="duplicate_fallbacks")

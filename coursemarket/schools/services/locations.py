@@ -26,6 +26,7 @@ LOCATION_FIELDS = (
     "latitude",
     "longitude",
     "city_geoname_id",
+    "directions",
 )
 ROOM_FIELDS = ("name", "capacity", "is_accessible")
 

@@ -30,6 +30,7 @@ PROFILE_FIELDS = (
     "languages_taught",
     "founded_year",
     "default_language",
+    "fallback_languages",
     "brand_primary_color",
     "brand_accent_color",
 )

@@ -21,6 +21,7 @@ from ..branding import theme_css
 from ..geo_names import country_name, language_name
 from ..models import Instructor, School
 from ..sections import instructor_page_facts, instructor_page_sections, school_page_sections, shared_pieces
+from ..translations import show_translated
 
 
 def _map_context() -> dict[str, str]:
@@ -44,6 +45,7 @@ def school_list(request: HttpRequest) -> HttpResponse:
 
 def school_detail(request: HttpRequest, slug: str) -> HttpResponse:
     school = selectors.public_school(slug=slug)
+    school.texts = show_translated(school)  # type: ignore[attr-defined]
     # Its own pieces (header, about, instructors, places), shared between anonymous
     # visitors when an app above provides the sharing (schools.sections.shared_pieces).
     pieces = shared_pieces.parts("school-page", [school.pk], request, partial(_school_pieces, request, school))
@@ -87,6 +89,7 @@ def _school_pieces(request: HttpRequest, school: School) -> dict[str, str]:
 
 def instructor_detail(request: HttpRequest, slug: str) -> HttpResponse:
     instructor = selectors.public_instructor(slug=slug)
+    instructor.texts = show_translated(instructor)  # type: ignore[attr-defined]
     # Its own pieces (header, about, qualifications), shared like the school page's.
     pieces = shared_pieces.parts(
         "instructor-page", [instructor.pk], request, partial(_instructor_pieces, request, instructor)

@@ -1,0 +1,82 @@
+"""The side-by-side editor for a school's own texts in other languages: the
+profile (tagline, description), an instructor's biography, a location's
+directions. Each kind needs the permission that edits the original."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+
+from coursemarket.core.texts import TranslationOrigin, text_fingerprint
+
+from ..permissions import Perm
+from ..selectors import SchoolAccess, user_can
+from ..translations import TRANSLATABLE, profile_translation_save, rows_for
+from .staff import attach_errors, render_dashboard, staff_view
+
+
+@staff_view(Perm.VIEW_DASHBOARD)
+def profile_translation_edit(
+    request: HttpRequest, access: SchoolAccess, kind: str, object_id: int, language: str
+) -> HttpResponse:
+    spec = TRANSLATABLE.get(kind)
+    if spec is None or language not in dict(settings.LANGUAGES) or language == access.school.default_language:
+        raise Http404
+    obj = access.school if kind == "school" else get_object_or_404(spec.model, pk=object_id, school=access.school)
+    if kind == "school" and object_id != access.school.pk:
+        raise Http404
+    if not user_can(user=request.user, school=access.school, permission=spec.permission):
+        raise PermissionDenied
+    rows = {r.field: r for r in rows_for(obj) if r.language == language}
+    machine = any(r.origin == TranslationOrigin.MACHINE for r in rows.values())
+    form = forms.Form(request.POST or None)
+    for field in spec.fields:
+        label = getattr(spec.model._meta.get_field(field), "verbose_name", field)
+        form.fields[field] = forms.CharField(label=str(label).capitalize(), required=False, widget=forms.Textarea)
+        form.fields[field].initial = rows[field].text if field in rows else ""
+    if machine:
+        form.fields["approved"] = forms.BooleanField(
+            label=_("I have reviewed this machine translation"), required=False
+        )
+        form.fields["approved"].initial = all(r.approved for r in rows.values())
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        approved = data.pop("approved", None) if machine else None
+        try:
+            profile_translation_save(actor=request.user, obj=obj, language=language, texts=data, approved=approved)
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, _("Translation saved."))
+            return redirect("schools:profile_translation", access.school.slug, kind, object_id, language)
+    pairs = [
+        (
+            form[field],
+            getattr(obj, field),
+            field in rows and rows[field].source_fingerprint != text_fingerprint(getattr(obj, field)),
+        )
+        for field in spec.fields
+    ]
+    languages = [(code, name) for code, name in settings.LANGUAGES if code != access.school.default_language]
+    return render_dashboard(
+        request,
+        access,
+        "schools/dashboard/profile_translation.html",
+        {
+            "form": form,
+            "pairs": pairs,
+            "obj": obj,
+            "kind": kind,
+            "object_id": object_id,
+            "language": language,
+            "languages": languages,
+            "rtl": language in settings.LANGUAGES_BIDI,
+        },
+        section="profile",
+        status=400 if form.errors else 200,
+    )
