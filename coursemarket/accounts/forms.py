@@ -3,16 +3,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from django.utils.text import capfirst
-from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from coursemarket.catalog.models import Category
 from coursemarket.core.demographics import SMALLEST_GROUP, AgeBand, Gender
 from coursemarket.core.images import check_image
+from coursemarket.core.languages import interface_languages
 from coursemarket.schools.geo_names import country_choices
 
 from .models import NotificationPreferences, User
@@ -130,10 +128,11 @@ class ProfileForm(forms.Form):
 
 
 def own_language_choices() -> list[tuple[str, str]]:
-    """The site's languages, each named in itself ("Español", "العربية"), as
+    """The site's languages, each named in itself ("Español", "العربية",
+    "Português (Brasil)", "日本語"; CLDR through core/languages.py), as
     the footer's switcher shows them: a reader looks for their own language's
     name, not its name in a language they may not read."""
-    return [(code, capfirst(get_language_info(code)["name_local"])) for code, _name in settings.LANGUAGES]
+    return [(language.code, language.name_local) for language in interface_languages()]
 
 
 class OwnLanguageSelect(forms.Select):

@@ -23,6 +23,7 @@ from coursemarket.audit.services import audit_record
 from coursemarket.catalog.models import Category
 from coursemarket.core.demographics import AgeBand, Gender
 from coursemarket.core.images import check_image, clean_image
+from coursemarket.core.money import format_items
 from coursemarket.notifications.models import Category as MessageCategory
 from coursemarket.notifications.models import KnownDevice
 from coursemarket.notifications.services import absolute_url, notify
@@ -250,6 +251,27 @@ def account_preferences_update(*, user: User, language: str, timezone: str) -> U
     return user
 
 
+def account_language_update(*, user: User, language: str) -> bool:
+    """The interface language a signed-in person switched to (the footer's
+    switcher, /i18n/setlang/) becomes their preference, so it follows them
+    to their other devices at the next sign-in. Whether it changed."""
+    if language not in dict(User._meta.get_field("language").choices or []):
+        raise ValidationError({"language": _("Please choose one of the languages in the list.")})
+    with transaction.atomic():
+        before = user.language
+        if before == language:
+            return False
+        user.language = language
+        user.save(update_fields=["language"])
+        _audit(
+            actor=user,
+            action="account.preferences_updated",
+            user=user,
+            changes={"language": {"before": before, "after": language}},
+        )
+    return True
+
+
 def notification_switch_off(*, user_id: int, field: str) -> None:
     """One-click unsubscribe from an email: preference `field` off (the
     notifications outbox calls it through its preference store)."""
@@ -270,7 +292,9 @@ def notification_preferences_update(
     fields = NotificationPreferences.category_fields() + NotificationPreferences.push_fields()
     unknown = set(choices) - set(fields)
     if unknown:
-        raise ValidationError(_("Unknown notification categories: %(names)s") % {"names": ", ".join(sorted(unknown))})
+        raise ValidationError(
+            _("Unknown notification categories: %(names)s") % {"names": format_items(sorted(unknown))}
+        )
     if quiet_hours is not None:
         start, end = quiet_hours
         if (start is None) != (end is None) or (start is not None and start == end):

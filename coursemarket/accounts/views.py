@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 
 from allauth.core import ratelimit
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -13,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from django.views.i18n import set_language as django_set_language
 
 from coursemarket.notifications.selectors import push_config as push_page_config
 
@@ -110,6 +112,17 @@ def preferences(request: HttpRequest) -> HttpResponse:
             set_language_cookie(response, user.language)
             return response
     return render(request, "accounts/preferences.html", {"form": form, "now": timezone.now()})
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """/i18n/setlang/: Django's switch (the cookie, and back to the same page
+    in the new language); for a signed-in person the choice is also saved to
+    their account, so their other devices speak it after sign-in."""
+    response = django_set_language(request)
+    language = request.POST.get("language", "") if request.method == "POST" else ""
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        services.account_language_update(user=_user(request), language=language)
+    return response
 
 
 @login_required

@@ -38,7 +38,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import get_current_timezone_name
 from django.utils.translation import get_language, gettext, ngettext
 
-from coursemarket.core.money import format_money
+from coursemarket.core.money import format_items, format_money
 from coursemarket.core.times import when_html, when_text
 
 from .models import Course, Session
@@ -186,7 +186,7 @@ def course_page_sessions(
                 meetings=lines,
                 starts=_as_tag(gettext("Starts at %(time)s") % {"time": start}),
                 where=where,
-                instructors=", ".join(i.name for i in session.instructors.all()),
+                instructors=format_items(i.name for i in session.instructors.all()),
                 price=_price(session, course),
                 seats_class="chip-warning" if session.seats_low else "chip-success",
                 seats_label=_seats_left(seats),

@@ -2,8 +2,8 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import set_language
 
+from coursemarket.accounts import views as account_views
 from coursemarket.core import views as core_views
 from coursemarket.notifications.urls import mailbox_urlpatterns
 from coursemarket.web import pwa as web_pwa
@@ -17,7 +17,7 @@ urlpatterns = [
     path("sw.js", web_pwa.service_worker, name="service_worker"),
     path("sitemap.xml", web_views.sitemap_index, name="sitemap"),
     path("sitemap-<slug:section>.xml", web_views.sitemap_section, name="sitemap_section"),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("admin/outbox/", include((mailbox_urlpatterns, "mailbox"))),
     path("admin/", admin.site.urls),
     path("calendar/", include("coursemarket.scheduling.feed_urls")),

@@ -1,18 +1,36 @@
-"""Money and numbers for people: Decimal amounts with ISO currencies, formatted
-per locale with Babel. Never float."""
+"""Money, numbers and lists for people: Decimal amounts with ISO currencies,
+numbers and "a, b and c", formatted per locale with Babel (CLDR). Never float.
+
+Digits: Latin (0-9) in every language, Arabic included. ar_EG's CLDR default
+is Arabic-Indic (٠-٩), but Babel writes dates and times in Latin digits only,
+the browser's `Intl` for "ar" (the calendar) writes Latin ones too, and prices
+beside dates in two digit systems read badly; so amounts and counts ask for
+the "latn" numbering system explicitly (`NUMBERING_SYSTEM`). Arabic
+punctuation still comes from CLDR: the Arabic comma "،" in dates and lists,
+"و" between the last two items."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Literal
 
+from babel.lists import format_list
 from babel.numbers import format_currency, format_decimal, get_currency_precision
 from django.conf import settings
 from django.utils import translation
 
+NUMBERING_SYSTEM = "latn"
+ListStyle = Literal["standard", "or"]
+
 
 def babel_locale(language: str | None = None) -> str:
-    language = (language or translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
-    return settings.BABEL_LOCALES.get(language, "en_US")
+    """The Babel locale of a language code ("pt-br" → "pt_BR", "ar" → "ar_EG");
+    a regional code we have no locale for ("es-mx") falls back to its base
+    language's, anything else to en_US."""
+    code = (language or translation.get_language() or settings.LANGUAGE_CODE).lower()
+    locales: dict[str, str] = settings.BABEL_LOCALES
+    return locales.get(code) or locales.get(code.split("-")[0]) or "en_US"
 
 
 def quantize(amount: Decimal, currency: str) -> Decimal:
@@ -23,8 +41,21 @@ def quantize(amount: Decimal, currency: str) -> Decimal:
 
 def format_money(amount: Decimal | int | str, currency: str, *, language: str | None = None) -> str:
     value = quantize(Decimal(amount), currency)
-    return format_currency(value, currency, locale=babel_locale(language))
+    return format_currency(value, currency, locale=babel_locale(language), numbering_system=NUMBERING_SYSTEM)
 
 
 def format_number(value: Decimal | int | float, *, language: str | None = None) -> str:
-    return format_decimal(value, locale=babel_locale(language))
+    return format_decimal(value, locale=babel_locale(language), numbering_system=NUMBERING_SYSTEM)
+
+
+def format_items(items: Iterable[object], *, style: ListStyle = "standard", language: str | None = None) -> str:
+    """Items joined the way the reader's language joins them (CLDR's list
+    patterns): "Ana, Ben, and Carla", "Ana, Ben und Carla", "Ana وBen وCarla",
+    "Ana、Ben、Carla"; `style="or"` for alternatives ("Ana, Ben, or Carla").
+    Never ", ".join() in what people read. Empty parts are left out.
+    (CLDR's "unit" lists are not used: German has none, Japanese's are
+    spaces.)"""
+    parts = [str(item) for item in items if item not in (None, "")]
+    if not parts:
+        return ""
+    return str(format_list(parts, style=style, locale=babel_locale(language)))

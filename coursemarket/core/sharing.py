@@ -2,8 +2,10 @@
 
 Every public page that people share (course, session, school, instructor,
 comparison) prints `share_tags(...)` in its head: title, description, the
-page's canonical URL, an image with its size and description, the page's
-locale and the other languages it exists in, and a large-image Twitter card.
+page's canonical URL, an image with its size and description, and a
+large-image Twitter card. The page's locale and the other languages it exists
+in (og:locale, og:locale:alternate) are on every page: `locale_tags`, printed
+by web/base.html.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
-# Open Graph wants language_TERRITORY.
-OG_LOCALES = {"en": "en_US", "es": "es_ES", "de": "de_DE", "fr": "fr_FR", "ar": "ar_AR"}
+# Open Graph wants language_TERRITORY: the locale we format in (settings.BABEL_LOCALES),
+# except Arabic, which Facebook knows as one "ar_AR".
+OG_EXCEPTIONS = {"ar": "ar_AR"}
 DEFAULT_IMAGE = ("img/share-default.png", 1200, 630)  # the site's own card, for pages without a picture
 
 
@@ -31,7 +34,21 @@ class ShareImage:
 
 
 def og_locale(language: str) -> str:
-    return OG_LOCALES.get(language, language)
+    """ "pt-br" → "pt_BR", "ja" → "ja_JP", "ar" → "ar_AR"."""
+    code = language.lower()
+    return OG_EXCEPTIONS.get(code) or settings.BABEL_LOCALES.get(code) or code.replace("-", "_")
+
+
+def locale_tags(language: str | None = None) -> SafeString:
+    """og:locale and one og:locale:alternate per other interface language:
+    in the head of every page (web/base.html), shared or not."""
+    language = (language or get_language() or settings.LANGUAGE_CODE).lower()
+    alternates = [og_locale(code) for code, _name in settings.LANGUAGES if code != language]
+    return format_html(
+        '<meta property="og:locale" content="{}">{}',
+        og_locale(language),
+        format_html_join("", '\n<meta property="og:locale:alternate" content="{}">', ((a,) for a in alternates)),
+    )
 
 
 def default_image() -> ShareImage:
@@ -51,8 +68,6 @@ def share_tags(
     """The <meta> tags (escaped) for a page's head."""
     image = image or default_image()
     image_url = image.url if "://" in image.url else request.build_absolute_uri(image.url)
-    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
-    alternates = [og_locale(code) for code, _name in settings.LANGUAGES if code != language]
     description = " ".join(description.split())[:300]
     properties = [
         ("og:type", kind),
@@ -60,7 +75,6 @@ def share_tags(
         ("og:title", title),
         ("og:description", description),
         ("og:url", url),
-        ("og:locale", og_locale(language)),
         ("og:image", image_url),
         ("og:image:width", str(image.width)),
         ("og:image:height", str(image.height)),
@@ -76,8 +90,7 @@ def share_tags(
         ("twitter:image:alt", image.alt or title),
     ]
     return format_html(
-        "{}{}{}",
+        "{}{}",
         format_html_join("\n", '<meta property="{}" content="{}">', properties),
-        format_html_join("", '\n<meta property="og:locale:alternate" content="{}">', ((a,) for a in alternates)),
         format_html_join("", '\n<meta name="{}" content="{}">', names),
     )

@@ -18,7 +18,7 @@ from typing import Literal
 
 from babel import Locale
 from babel.core import get_global
-from babel.dates import format_interval, get_timezone_gmt, parse_pattern
+from babel.dates import format_interval, format_timedelta, get_timezone_gmt, parse_pattern
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -72,6 +72,29 @@ def twelve_hour_clock(language: str | None = None) -> bool:
     in en_US and ar_EG; "HH:mm" in de_DE): for widgets that format times in
     the browser (the calendar), so they read like the rest of the page."""
     return _patterns(babel_locale(language)).hours == "hm"
+
+
+def two_digit_hours(language: str | None = None) -> bool:
+    """Whether the locale pads hours to two digits ("09:00" in de_DE and
+    pt_BR; "9:00" in ja_JP, "9:00 AM" in en_US): for the calendar's labels."""
+    pattern = _patterns(babel_locale(language)).time
+    return "HH" in pattern or "hh" in pattern
+
+
+def first_day_of_week(language: str | None = None) -> int:
+    """The day a week starts on where the reader's locale is, as JavaScript
+    counts days (0 Sunday … 6 Saturday): Monday in de_DE and it_IT, Sunday
+    in en_US, pt_BR and ja_JP, Saturday in ar_EG (CLDR's territory data)."""
+    return (Locale.parse(babel_locale(language)).first_week_day + 1) % 7
+
+
+def relative_text(moment: datetime, now: datetime | None = None, *, language: str | None = None) -> str:
+    """How far `moment` is from now, with its direction, in the reader's
+    language and plural forms (CLDR through Babel): "in 3 days", "2 hours
+    ago", "خلال 3 أيام", "3 日後", "em 3 dias". Rounded to the largest unit
+    that says it (85% of one: 40 minutes → "in 1 hour")."""
+    delta = moment - (now or timezone.now())
+    return str(format_timedelta(delta, add_direction=True, threshold=0.85, locale=babel_locale(language)))
 
 
 def as_zone(zone: ZoneArg) -> tzinfo:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from coursemarket.audit.services import audit_record
 from coursemarket.catalog.models import Category
+from coursemarket.core.money import format_items
 from coursemarket.schools.models import School
 from coursemarket.schools.permissions import Perm
 from coursemarket.schools.selectors import user_can
@@ -135,7 +136,7 @@ def import_file(
         if missing:
             raise ValidationError(
                 _("This file is not a %(preset)s catalogue: it has no column %(columns)s.")
-                % {"preset": preset.label, "columns": ", ".join(missing)}
+                % {"preset": preset.label, "columns": format_items(missing)}
             )
         source = Source(preset=preset)
     else:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coursemarket.catalog.models import Meeting
+from coursemarket.core.money import format_items
 from coursemarket.core.times import when_text
 
 from .ical import meeting_cancelled
@@ -43,7 +44,7 @@ def meeting_events(meetings: Iterable[Meeting], *, school_slug: str | None, edit
             "className": "cm-event-cancelled" if cancelled else "cm-event",
             "extendedProps": {
                 "place": str(place),
-                "instructors": ", ".join(i.name for i in session.instructors.all()),
+                "instructors": format_items(i.name for i in session.instructors.all()),
                 "ownTime": own_time,
                 "cancelled": cancelled,
             },

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from coursemarket.catalog.models import Meeting, SessionStatus
 from coursemarket.catalog.places import place_label
 from coursemarket.catalog.timeutil import utc_to_local
+from coursemarket.core.money import format_items
 
 from .models import MeetingRevision
 from .selectors import meeting_title
@@ -66,7 +67,7 @@ def _event(meeting: Meeting, *, stamp: datetime, base_url: str, language: str) -
     lines = [session.school.name]
     instructors = [i.name for i in session.instructors.all()]
     if instructors:
-        lines.append(_("With %(names)s") % {"names": ", ".join(instructors)})
+        lines.append(_("With %(names)s") % {"names": format_items(instructors)})
     if session.status == SessionStatus.CANCELLED and session.cancelled_reason:
         lines.append(session.cancelled_reason)
     url = f"{base_url}/{language}/courses/{session.course.slug}/"

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from coursemarket.catalog.models import Meeting
 from coursemarket.catalog.timeutil import utc_to_local
-from coursemarket.core.times import twelve_hour_clock
+from coursemarket.core.times import first_day_of_week, twelve_hour_clock, two_digit_hours
 from coursemarket.schools.models import Location
 from coursemarket.schools.permissions import Perm
 from coursemarket.schools.selectors import SchoolAccess, user_can
@@ -92,8 +92,11 @@ def school_calendar(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
             "new_session_form": NewSessionForm(school=access.school, initial={"zone": viewer_zone})
             if editable
             else None,
-            # FullCalendar formats hours in the browser: on the page language's clock, as the server does.
+            # FullCalendar formats hours in the browser: on the page language's clock, as the server does,
+            # and starts the week where the locale does (CLDR).
             "hour12": twelve_hour_clock(),
+            "hour2": two_digit_hours(),
+            "first_day": first_day_of_week(),
             "can_override": may_override(actor=request.user, school=access.school),
             "viewer_zone": viewer_zone,
             "initial_date": request.GET.get("date", "")[:10],
@@ -331,6 +334,8 @@ def student_calendar(request: HttpRequest) -> HttpResponse:
             "upcoming": selectors.student_upcoming(student=request.user),
             "viewer_zone": timezone.get_current_timezone_name(),
             "hour12": twelve_hour_clock(),
+            "hour2": two_digit_hours(),
+            "first_day": first_day_of_week(),
         },
     )
 

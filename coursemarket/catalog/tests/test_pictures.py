@@ -218,7 +218,7 @@ def assert_share_tags(html: str, *, url_part: str) -> None:
     assert meta(html, "og:image:width") == ["1200"] and meta(html, "og:image:height") == ["630"]
     assert meta(html, "twitter:card") == ["summary_large_image"]
     assert meta(html, "og:locale") == ["en_US"]
-    assert set(meta(html, "og:locale:alternate")) == {"es_ES", "de_DE", "fr_FR", "ar_AR"}
+    assert set(meta(html, "og:locale:alternate")) == {"es_ES", "de_DE", "fr_FR", "ar_AR", "pt_BR", "it_IT", "ja_JP"}
     assert meta(html, "og:image")[0].startswith("http://testserver/")
     assert url_part in meta(html, "og:url")[0]
 

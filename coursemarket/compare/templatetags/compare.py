@@ -6,7 +6,7 @@ from babel.dates import format_date
 from django import template
 
 from coursemarket.catalog.models import Session
-from coursemarket.core.money import babel_locale
+from coursemarket.core.money import babel_locale, format_items
 from coursemarket.core.times import as_zone
 
 register = template.Library()
@@ -21,4 +21,4 @@ def weekdays(session: Session) -> str:
     seen: dict[int, str] = {}
     for day in days:
         seen.setdefault(day.isoweekday(), format_date(day, "EEEE", locale=babel_locale()))
-    return ", ".join(seen[key] for key in sorted(seen))
+    return format_items(seen[key] for key in sorted(seen))

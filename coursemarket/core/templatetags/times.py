@@ -16,7 +16,8 @@ for pages and the outbox sets to the recipient's for emails); `style` is
 "time".
 
     {{ closure.starts_on|day }}        {# a date, in the page's date format #}
-    {{ review.created_at|moment }}     {# a datetime on the reader's clock, no zone name #}"""
+    {{ review.created_at|moment }}     {# a datetime on the reader's clock, no zone name #}
+    {{ offer.expires_at|relative }}    {# "in 3 days", "2 hours ago", in the page's language #}"""
 
 from __future__ import annotations
 
@@ -24,7 +25,17 @@ from datetime import date, datetime
 
 from django import template
 
-from coursemarket.core.times import STYLES, Style, ZoneArg, format_day, format_moment, when_html, when_text, zone_name
+from coursemarket.core.times import (
+    STYLES,
+    Style,
+    ZoneArg,
+    format_day,
+    format_moment,
+    relative_text,
+    when_html,
+    when_text,
+    zone_name,
+)
 
 register = template.Library()
 
@@ -66,3 +77,11 @@ def moment_filter(value: datetime | None) -> str:
     """A past moment (a review written, an email sent) on the reader's clock,
     in the interface's format; the zone is the reader's own, so not named."""
     return "" if value is None or value == "" else format_moment(value)
+
+
+@register.filter(name="relative")
+def relative_filter(value: datetime | None) -> str:
+    """{{ moment|relative }}: "in 3 days" / "2 hours ago", in the page's language."""
+    if not isinstance(value, datetime):
+        return ""
+    return relative_text(value)

@@ -8,7 +8,7 @@ from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from coursemarket.core.money import format_money, format_number
+from coursemarket.core.money import format_items, format_money, format_number
 
 register = template.Library()
 
@@ -26,6 +26,16 @@ def number(value: Any) -> str:
     if value is None or value == "":
         return ""
     return format_number(value, language=translation.get_language())
+
+
+@register.filter
+def items(values: Any, style: str = "standard") -> str:
+    """{{ names|items }} → "Ana, Ben, and Carla" / "Ana وBen وCarla" /
+    "Ana、Ben、Carla": a list joined as the page's language joins one (CLDR);
+    {{ names|items:"or" }} for alternatives. Instead of |join:", "."""
+    if not values:
+        return ""
+    return format_items(values, style="or" if style == "or" else "standard", language=translation.get_language())
 
 
 @register.simple_tag(takes_context=True)
@@ -54,6 +64,39 @@ def language_url(context: Any, language: str) -> str:
                 query = request.META.get("QUERY_STRING", "")
                 found[language] = request.build_absolute_uri(path) + (f"?{query}" if query else "")
     return found[language]
+
+
+@register.simple_tag(takes_context=True)
+def default_language_url(context: Any) -> str:
+    """This page's bare address (no language prefix), the hreflang
+    "x-default": it redirects each visitor to their own language."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    from django.conf import settings
+
+    url = language_url(context, settings.LANGUAGE_CODE)
+    parts = urlsplit(url)
+    prefix = f"/{settings.LANGUAGE_CODE}/"
+    if not parts.path.startswith(prefix):
+        return url
+    return urlunsplit(parts._replace(path="/" + parts.path[len(prefix) :]))
+
+
+@register.simple_tag
+def og_locale_tags() -> SafeString:
+    """og:locale and its alternates, for every page's head (core/sharing.py)."""
+    from coursemarket.core.sharing import locale_tags
+
+    return locale_tags(translation.get_language())
+
+
+@register.simple_tag
+def interface_languages() -> list[Any]:
+    """The interface's languages, each named in itself ("Português (Brasil)",
+    "日本語"), for the switcher (core/languages.py)."""
+    from coursemarket.core.languages import interface_languages as languages
+
+    return list(languages())
 
 
 @register.filter

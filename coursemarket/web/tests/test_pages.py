@@ -32,8 +32,12 @@ def test_home_has_landmarks_skip_link_and_hreflang(client):
     html = client.get("/en/").content.decode()
     for landmark in ('role="banner"', '<main id="main"', 'role="contentinfo"', 'class="skip-link" href="#main"'):
         assert landmark in html
-    hreflangs = set(re.findall(r'hreflang="([a-z]+)" href="http://testserver/([a-z]+)/"', html))
-    assert hreflangs == {(code, code) for code in ("en", "es", "de", "fr", "ar")}
+    hreflangs = set(
+        re.findall(r'<link rel="alternate" hreflang="([a-z-]+)" href="http://testserver/([a-z-]*)/?"', html)
+    )
+    assert hreflangs == {(code, code) for code in ("en", "es", "de", "fr", "ar", "pt-br", "it", "ja")} | {
+        ("x-default", "")
+    }
 
 
 def test_language_switch_sets_cookie_and_lands_on_translated_address(client):
@@ -103,3 +107,26 @@ def test_uploaded_files_are_served_by_the_embedded_setup(client, settings):
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"\x89PNG")
     assert client.get("/media/schools/logos/missing.png").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/ja/", "/ja/courses/", "/ja/schools/"])
+def test_public_pages_carry_og_locale_and_its_alternates(client, path):
+    html = client.get(path).content.decode()
+    assert re.findall(r'<meta property="og:locale" content="([^"]+)">', html) == ["ja_JP"]
+    assert set(re.findall(r'<meta property="og:locale:alternate" content="([^"]+)">', html)) == {
+        "en_US", "es_ES", "de_DE", "fr_FR", "ar_AR", "pt_BR", "it_IT",
+    }  # fmt: skip
+    assert '<link rel="alternate" hreflang="x-default" href="http://testserver/' in html
+
+
+def test_x_default_is_the_bare_address_that_redirects_to_the_visitors_language(client):
+    html = client.get("/pt-br/courses/?q=yoga").content.decode()
+    assert '<link rel="alternate" hreflang="x-default" href="http://testserver/courses/?q=yoga">' in html
+    assert '<link rel="alternate" hreflang="pt-br" href="http://testserver/pt-br/courses/?q=yoga">' in html
+    assert client.get("/courses/?q=yoga", HTTP_ACCEPT_LANGUAGE="ja")["Location"] == "/ja/courses/?q=yoga"
+
+
+def test_the_language_switcher_names_each_language_in_itself(client):
+    html = client.get("/en/").content.decode()
+    for code, name in (("ja", "日本語"), ("pt-br", "Português (Brasil)"), ("ar", "العربية"), ("it", "Italiano")):
+        assert f'hreflang="{code}" lang="{code}">{name}</a>' in html

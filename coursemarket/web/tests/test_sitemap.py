@@ -19,6 +19,8 @@ from coursemarket.web.sitemap import CourseSitemap
 
 pytestmark = pytest.mark.django_db
 
+# Every interface language, Brazilian Portuguese, Italian and Japanese included.
+LANGUAGES = ("en", "es", "de", "fr", "ar", "pt-br", "it", "ja")
 NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9", "xhtml": "http://www.w3.org/1999/xhtml"}
 
 
@@ -53,7 +55,7 @@ def test_a_course_appears_in_every_language_with_alternates_and_its_last_change(
     Course.objects.filter(pk=course.pk).update(updated_at=changed)
 
     urls = section_urls(client, "courses")
-    expected = {f"http://testserver/{code}/courses/conversational-spanish/" for code in ("en", "es", "de", "fr", "ar")}
+    expected = {f"http://testserver/{code}/courses/conversational-spanish/" for code in LANGUAGES}
     assert set(urls) == expected
     url = urls["http://testserver/ar/courses/conversational-spanish/"]
     assert url.findtext("sm:lastmod", namespaces=NS) == "2026-03-01"
@@ -63,9 +65,7 @@ def test_a_course_appears_in_every_language_with_alternates_and_its_last_change(
         if link.get("rel") == "alternate"
     }
     assert alternates == {
-        **{
-            code: f"http://testserver/{code}/courses/conversational-spanish/" for code in ("en", "es", "de", "fr", "ar")
-        },
+        **{code: f"http://testserver/{code}/courses/conversational-spanish/" for code in LANGUAGES},
         "x-default": "http://testserver/courses/conversational-spanish/",
     }
 
@@ -97,16 +97,16 @@ def test_schools_categories_and_pages_have_their_sections(client):
 
 
 def test_past_the_page_limit_a_second_page_appears(client, monkeypatch):
-    monkeypatch.setattr(CourseSitemap, "limit", 10)  # two courses in five languages fill a page
+    monkeypatch.setattr(CourseSitemap, "limit", 16)  # two courses in eight languages fill a page
     for n in range(3):
         CourseFactory(slug=f"course-{n}")
     root = xml(client.get("/sitemap.xml"))
     locations = [entry.findtext("sm:loc", namespaces=NS) for entry in root.findall("sm:sitemap", NS)]
     assert "http://testserver/sitemap-courses.xml" in locations
     assert "http://testserver/sitemap-courses.xml?p=2" in locations
-    assert len(section_urls(client, "courses")) == 10
+    assert len(section_urls(client, "courses")) == 16
     second = section_urls(client, "courses", page=2)
-    assert len(second) == 5 and all("/course-2/" in loc for loc in second)
+    assert len(second) == len(LANGUAGES) and all("/course-2/" in loc for loc in second)
     assert client.get("/sitemap-courses.xml?p=3").status_code == 404
 
 

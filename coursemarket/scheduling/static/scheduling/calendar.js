@@ -3,8 +3,9 @@
    posts to the meeting's move endpoint, which runs the server's clash checks;
    a refusal puts the meeting back and lists the clashes with links.
    Each entry reads time and course first, then place, room and instructors.
-   Hours follow the page language's clock (data-hour12, from the server's
-   CLDR locale), not the browser's guess. Picking a free slot (click, or drag
+   Hours follow the page language's clock (data-hour12, data-hour2, from the
+   server's CLDR locale), not the browser's guess, and so does the first day
+   of the week (data-first-day). Picking a free slot (click, or drag
    across several) opens the "Add a session" dialog with its day and hours;
    the "Add a session" button opens it empty, from the keyboard too. */
 (function () {
@@ -80,17 +81,21 @@
       say(data.status === 409 ? "danger" : "warning", nodes);
     }
 
-    // 12-hour: "6pm", "6:30pm"; 24-hour: "18:00", "18:30" (never a bare "18").
-    // Without data-hour12, FullCalendar's own defaults for the locale.
+    // 12-hour: "6pm", "6:30pm"; 24-hour: "18:00", "18:30" (never a bare "18"),
+    // "09:00" where the locale pads hours (data-hour2: de, fr, pt-BR, it), "9:00"
+    // where it does not (es, ja). Without data-hour12, FullCalendar's own defaults.
     var hour12 = target.dataset.hour12 === "1";
+    var hour24 = { hour: target.dataset.hour2 === "0" ? "numeric" : "2-digit", minute: "2-digit", hour12: false };
     var clock = target.dataset.hour12 === undefined ? {} : {
       slotHeaderFormat: hour12
         ? { hour: "numeric", minute: "2-digit", omitZeroMinute: true, meridiem: "short", hour12: true }
-        : { hour: "2-digit", minute: "2-digit", hour12: false },
+        : hour24,
       eventTimeFormat: hour12
         ? { hour: "numeric", minute: "2-digit", meridiem: "short", hour12: true }
-        : { hour: "2-digit", minute: "2-digit", hour12: false }
+        : hour24
     };
+    // The first day of the week where the reader's locale is (CLDR: Saturday in ar-EG, Monday in de).
+    if (/^[0-6]$/.test(target.dataset.firstDay || "")) clock.firstDay = parseInt(target.dataset.firstDay, 10);
 
     var dialog = document.getElementById("new-session-dialog");
     var newForm = dialog ? dialog.querySelector("form") : null;
