@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from coursemarket.catalog.models import Category
 from coursemarket.core.demographics import SMALLEST_GROUP, AgeBand, Gender
@@ -103,11 +104,16 @@ class ProfileForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["country"].choices = [("", _("Not given")), *country_choices()]  # type: ignore[attr-defined]
-        self.fields["share_with_schools"].help_text = _(
+        self.fields["share_with_schools"].help_text = ngettext(
+            "Only the schools you have booked with see them, and only as counts on their audience page: how many "
+            "of their students are in each country, city, language, age band and gender. They never see which "
+            "student gave which answer, and a group of fewer than %(count)d student is never shown. Off until "
+            "you turn it on; turning it off stops it at once.",
             "Only the schools you have booked with see them, and only as counts on their audience page: how many "
             "of their students are in each country, city, language, age band and gender. They never see which "
             "student gave which answer, and a group of fewer than %(count)d students is never shown. Off until "
-            "you turn it on; turning it off stops it at once."
+            "you turn it on; turning it off stops it at once.",
+            SMALLEST_GROUP,
         ) % {"count": SMALLEST_GROUP}
         self.fields["languages_spoken"].choices = spoken_language_choices()  # type: ignore[attr-defined]
         self.fields["interests"].choices = interest_choices()  # type: ignore[attr-defined]
