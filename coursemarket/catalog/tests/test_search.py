@@ -53,7 +53,8 @@ def test_folding_handles_case_accents_and_arabic_forms():
     # alef forms, teh marbuta, alef maksura, diacritics and tatweel
     assert fold("إِسْلامـيّة") == fold("اسلاميه")
     assert fold("مستشفى") == fold("مستشفي")
-    assert words("日本語入門") == ["日本", "本語", "語入", "入門"]
+    assert words("日本語入門", query=True) == ["日本", "本語", "語入", "入門"]
+    assert words("日本語入門") == ["日本", "本語", "語入", "入門", "門"]  # the index: each run's last character too
     assert analyse("The beginners", "en") == "beginn"  # stop word out, stemmed
 
 
@@ -144,6 +145,20 @@ def test_engines_agree_on_a_fixed_corpus(corpus):
     assert titles("python")[3:] == ["Data analysis with pandas"]
     assert titles("machine learning python")[:1] == ["Introduction to machine learning"]
     assert titles("data pandas")[:1] == ["Data analysis with pandas"]
+    # Japanese (pairs of characters on both engines), next to the same corpus
+    school = corpus["Python for absolute beginners"].school
+    for title, summary in [
+        ("Python入門", "初心者のためのプログラミング講座。"),
+        ("機械学習の基礎", "Pythonで学ぶ機械学習とデータ分析。"),
+        ("データ分析入門", "表計算からはじめるデータ分析。"),
+    ]:
+        CourseFactory(school=school, title=title, summary=summary, language="ja", description="講座")
+    rebuild()
+    assert titles("機械学習", language="ja") == ["機械学習の基礎"]
+    assert titles("データ分析", language="ja") == ["データ分析入門", "機械学習の基礎"]  # title above summary
+    assert titles("入門", language="ja") == ["Python入門", "データ分析入門"]  # in both titles: the shorter first
+    # in a title, Japanese first for its readers (the reader's language among equals)
+    assert titles("python", language="ja")[:1] == ["Python入門"]
 
 
 def test_unpublished_courses_are_not_indexed(corpus):
