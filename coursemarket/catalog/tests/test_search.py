@@ -339,3 +339,12 @@ def test_a_relevance_page_read_among_the_scored_hits_is_the_full_listings_page(c
     assert known._ids_among_scored(slice(0, 10)) is None  # beyond the six scored: the full listing
     for page in (slice(0, 3), slice(3, 6), slice(0, 10), slice(10, 20)):
         assert [c.id for c in known[page]] == [c.id for c in plain[page]]
+
+
+def test_portuguese_and_italian_texts_are_stemmed_in_their_language():
+    """PostgreSQL indexes our analysed words with its `simple` configuration,
+    so the per-language stemming is ours, the same on both engines: Brazilian
+    Portuguese ("pt-br") and Italian with their Snowball stemmers."""
+    assert analyse("cursos de programação", "pt-br") == analyse("curso programação", "pt") == "curs programaca"
+    assert analyse("cursos", "pt-br") == analyse("curso", "pt-br")
+    assert analyse("lezioni di cucina italiana", "it") == analyse("lezione cucina italiane", "it")
