@@ -67,6 +67,26 @@ def normalise_city(city: str) -> str:
     return "online" if city.casefold() in _online_words() else city
 
 
+class TaughtInField(forms.ChoiceField):
+    """The language a course is taught in (`Course.teaching_language`; sessions
+    have none of their own), named in the reader's language. A regional or
+    script variant reads as the language a course can be taught in ("pt-br"
+    → pt, "zh" → zh-hans, "JA" → ja); an unknown code is an error shown next
+    to the field and the filter is left out, like every listing filter."""
+
+    default_error_messages = {
+        "invalid_choice": _("“%(value)s” is not a language courses are taught in, so every language is shown."),
+    }
+
+    def to_python(self, value: object) -> str:
+        code = str(super().to_python(value)).strip().lower().replace("_", "-")
+        known = {str(key) for key, _label in self.choices}  # type: ignore[misc,union-attr]
+        if not code or code in known:
+            return code
+        base = code.split("-")[0]
+        return next((c for c in (base, f"{base}-hans") if c in known), code)
+
+
 class ListingForm(forms.Form):
     """The listing's filters, read from the query string. Invalid values are
     reported next to their field and left out of the search."""
@@ -86,7 +106,7 @@ class ListingForm(forms.Form):
     online = forms.BooleanField(label=_("Online sessions"), required=False)
     mode = forms.ChoiceField(label=_("Delivery"), required=False, choices=[("", _("Any")), *list(DeliveryMode.choices)])
     level = forms.ChoiceField(label=_("Level"), required=False, choices=[("", _("Any")), *list(Level.choices)])
-    language = forms.ChoiceField(label=_("Taught in"), required=False)
+    language = TaughtInField(label=_("Taught in"), required=False)
     price_min = forms.DecimalField(label=_("Price from"), required=False, min_value=0, max_digits=10, decimal_places=2)
     price_max = forms.DecimalField(label=_("Price to"), required=False, min_value=0, max_digits=10, decimal_places=2)
     date_from = forms.DateField(

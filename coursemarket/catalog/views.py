@@ -78,7 +78,8 @@ def _listing(request: HttpRequest, *, category_slug: str = "") -> HttpResponse:
     note_result_count(request, page.paginator.count)  # for the activity log's search events
     why = listing.search.why([c.id for c in courses]) if listing.search else {}
     if wants_json(request):  # the ranked hits alone: no facets, cards or chips
-        return search_answer(request, page=page, courses=courses, listing=listing, why=why)
+        ignored = {name: [str(e) for e in errors] for name, errors in form.errors.items()}
+        return search_answer(request, page=page, courses=courses, listing=listing, why=why, ignored=ignored)
     form.show_counts(listing.facets)
     chips = form.chips(request.GET)
     if filters.category:

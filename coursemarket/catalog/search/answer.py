@@ -1,5 +1,6 @@
 """The listing's JSON answer (`Accept: application/json`): one page of ranked
-hits, 20 at a time, with what matched."""
+hits, 20 at a time, with what matched. Filters that were not valid are
+left out, as on the page, and named under `ignored` with the reason."""
 
 from __future__ import annotations
 
@@ -20,7 +21,13 @@ def _page_url(request: HttpRequest, number: int) -> str:
 
 
 def search_answer(
-    request: HttpRequest, *, page: Page[Course], courses: list[Course], listing: Any, why: dict[int, str]
+    request: HttpRequest,
+    *,
+    page: Page[Course],
+    courses: list[Course],
+    listing: Any,
+    why: dict[int, str],
+    ignored: dict[str, list[str]] | None = None,
 ) -> JsonResponse:
     search = listing.search
     results = []
@@ -32,6 +39,7 @@ def search_answer(
                 "slug": course.slug,
                 "title": text.title,
                 "language": text.language,
+                "taught_in": course.teaching_language,
                 "url": request.build_absolute_uri(reverse("catalog:course_detail", args=[course.slug])),
                 "school": {"id": course.school_id, "name": course.school.name, "slug": course.school.slug},
                 "external_id": getattr(course, "external_id", "") or None,
@@ -47,6 +55,7 @@ def search_answer(
         "next": _page_url(request, page.next_page_number()) if page.has_next() else None,
         "previous": _page_url(request, page.previous_page_number()) if page.has_previous() else None,
         "suggestion": search.suggestion if search else None,
+        "ignored": ignored or {},
         "results": results,
     }
     response = JsonResponse(answer, json_dumps_params={"ensure_ascii": False})

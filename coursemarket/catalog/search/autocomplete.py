@@ -93,7 +93,7 @@ def _course_options(ids: list[int], language: str) -> list[Option]:
 
 
 def suggest(q: str, *, language: str) -> Suggestions:
-    typed = words(q)[:8]
+    typed = words(q, query=True)[:8]
     suggestions = Suggestions(q)
     if not typed:
         return suggestions

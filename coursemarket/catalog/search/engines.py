@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -46,13 +47,31 @@ class Hit:
     exact: bool  # every word as typed (no typo needed)
 
 
+def prefix_form(word: str) -> str:
+    """A form matching every term that starts with `word` (one CJK character)."""
+    return f"{word}*"
+
+
+def is_prefix(form: str) -> bool:
+    return form.endswith("*")  # never in a word: the analyser keeps letters and digits only
+
+
+def found_in(forms: Iterable[str], tokens: set[str]) -> bool:
+    """Whether one of `forms` (exact or prefix) is among `tokens`, as the engines match them."""
+    for form in forms:
+        if form in tokens or (is_prefix(form) and any(token.startswith(form[:-1]) for token in tokens)):
+            return True
+    return False
+
+
 def _fts_or(forms: tuple[str, ...]) -> str:
-    return "(" + " OR ".join(f'"{form}"' for form in forms) + ")"
+    return "(" + " OR ".join(f'"{form[:-1]}"*' if is_prefix(form) else f'"{form}"' for form in forms) + ")"
 
 
 def _pg_or(forms: tuple[str, ...], weight: str = "") -> str:
     suffix = f":{weight}" if weight else ""
-    return "(" + " | ".join(f"'{form}'{suffix}" for form in forms) + ")"
+    terms = (f"'{form[:-1]}':*{weight}" if is_prefix(form) else f"'{form}'{suffix}" for form in forms)
+    return "(" + " | ".join(terms) + ")"
 
 
 def _joined(parts: list[str], any_word: bool, *, sqlite: bool) -> str:

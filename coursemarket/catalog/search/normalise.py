@@ -1,11 +1,22 @@
 """One analyser for the index and the query, on both engines.
 
 Text is cut into words, folded (case, accents, Arabic letter forms,
-diacritics, tatweel), stop words dropped, and each word stemmed with the
-Snowball stemmer of the text's language (PyStemmer: the algorithms
-PostgreSQL's own dictionaries use). Chinese and Japanese runs, which have no
-spaces, become overlapping pairs of characters. Both engines then index and
-search the same words, so they find the same courses.
+diacritics, tatweel, full-width and half-width forms), stop words dropped,
+and each word stemmed with the Snowball stemmer of the text's language
+(PyStemmer: the algorithms PostgreSQL's own dictionaries use). Both engines
+then index and search the same words, so they find the same courses.
+
+Chinese and Japanese, written without spaces, are cut as Lucene's
+CJKAnalyzer does: each run of CJK characters becomes overlapping pairs
+("日本語入門" → 日本 本語 語入 入門), at index and query time alike, so a
+word of two or more characters is found inside any sentence. The index also
+keeps the last character of each run, so every character of a run starts
+a term: a one-character query word ("茶") is looked up as a prefix
+(`query.parse`) and finds the character wherever it stands.
+
+Full-width and half-width forms are one (compatibility decomposition, as
+NFKC): "ＰＹＴＨＯＮ" is "python", "２０２６" is "2026", "ｶﾞｲﾄﾞ" is "ガイド". The
+kana voiced sound marks are part of the letter, not accents: "ガ" stays "ガ".
 """
 
 from __future__ import annotations
@@ -43,7 +54,14 @@ _ARABIC = str.maketrans(
     }
 )
 _WORD = re.compile(r"[^\W_]+")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# Kana (with ー), 々 〆 〇 and the CJK ideographs (extensions, compatibility
+# forms): the scripts written without spaces between words.
+_CJK = re.compile(
+    "[\u3005-\u3007\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]"
+)
+# The kana voiced and semi-voiced sound marks: NFKD splits "ガ" into カ and
+# U+3099; they are kept, and NFC puts the letter together again.
+_KANA_MARKS = frozenset("\u3099\u309a")
 
 # Words that say nothing about a course, in the languages we stem. Kept short:
 # a stop word is dropped from the query and the index alike.
@@ -56,6 +74,8 @@ STOP_WORDS = frozenset(
             "der die das und mit für von zu im ein eine den dem",
             "il lo gli di da per con una o os as do dos das em com um uma",
             "في من على الى عن مع و ال",
+            # Japanese particles standing alone (inside a run they are part of a pair: お茶の → お茶 茶の)
+            "の に は を が で と も へ や か",
         ]
     ).split()
 )
@@ -63,54 +83,75 @@ STOP_WORDS = frozenset(
 
 @lru_cache(maxsize=1)
 def _marks() -> re.Pattern[str]:
-    """Every non-spacing mark of the Basic Multilingual Plane, as one class."""
-    marks = (re.escape(chr(code)) for code in range(0x10000) if unicodedata.category(chr(code)) == "Mn")
+    """Every non-spacing mark of the Basic Multilingual Plane but the kana
+    sound marks, as one class."""
+    marks = (
+        re.escape(chr(code))
+        for code in range(0x10000)
+        if unicodedata.category(chr(code)) == "Mn" and chr(code) not in _KANA_MARKS
+    )
     return re.compile("[" + "".join(marks) + "]+")
 
 
 def fold(text: str) -> str:
     """Lower case, no accents or Arabic diacritics, one form of each Arabic
     letter that people write several ways (أ إ آ → ا, ة → ه, ى → ي), no
-    tatweel. Marks are removed after decomposition and the rest recomposed,
-    so Korean syllables survive."""
+    tatweel; full-width and half-width forms as the usual ones (NFKD). Marks
+    are removed after decomposition and the rest recomposed, so Korean
+    syllables and voiced kana survive."""
     if text.isascii():
         return text.lower()
     text = _marks().sub("", unicodedata.normalize("NFKD", text.casefold()))
     return unicodedata.normalize("NFC", text).translate(_ARABIC)
 
 
-def _split_cjk(word: str) -> list[str]:
-    if not _CJK.search(word):
-        return [word]
+def _pairs(run: str, *, query: bool) -> list[str]:
+    """A CJK run as overlapping pairs, and in the index its last character
+    too (every character then starts a term)."""
+    if len(run) == 1:
+        return [run]
+    pairs = [run[i : i + 2] for i in range(len(run) - 1)]
+    return pairs if query else [*pairs, run[-1]]
+
+
+def _split_cjk(word: str, *, query: bool) -> list[str]:
+    """A word with CJK runs: each run as pairs; letters of other scripts
+    glued to a run ("python" in "pythonプログラミング") as words of their own."""
     parts: list[str] = []
-    run = ""
-    for ch in word + " ":
+    run = other = ""
+    for ch in word:
         if _CJK.match(ch):
+            if other:
+                parts.append(other)
+                other = ""
             run += ch
-            continue
-        if run:
-            parts.extend([run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)])
-            run = ""
-        if ch != " ":
-            parts.append(ch)
-    # Latin letters glued to CJK: keep them together as one word.
-    merged: list[str] = []
-    for part in parts:
-        if merged and not _CJK.match(part[0]) and not _CJK.match(merged[-1][-1]):
-            merged[-1] += part
         else:
-            merged.append(part)
-    return merged
+            if run:
+                parts.extend(_pairs(run, query=query))
+                run = ""
+            other += ch
+    if run:
+        parts.extend(_pairs(run, query=query))
+    if other:
+        parts.append(other)
+    return parts
 
 
-def words(text: str) -> list[str]:
-    """The folded words of `text`, stop words included (for typo matching)."""
+def is_cjk_character(word: str) -> bool:
+    """One Chinese or Japanese character (a query word looked up as a prefix)."""
+    return len(word) == 1 and _CJK.match(word) is not None
+
+
+def words(text: str, *, query: bool = False) -> list[str]:
+    """The folded words of `text`, stop words included (for typo matching).
+    With `query`, CJK runs are their pairs alone (the index adds each run's
+    last character)."""
     folded = fold(text)
     if not _CJK.search(folded):
         return _WORD.findall(folded)
     found: list[str] = []
     for word in _WORD.findall(folded):
-        found.extend(_split_cjk(word))
+        found.extend(_split_cjk(word, query=query) if _CJK.search(word) else [word])
     return found
 
 

@@ -22,14 +22,14 @@ import json
 from dataclasses import dataclass, field, replace
 
 from django.db import connection
-from django.db.models import Case, F, FloatField, QuerySet, Value, When
+from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext as _
 
 from ..models import Course, Level, SearchDocument
 from . import engines
-from .normalise import STOP_WORDS, stem, words
+from .normalise import STOP_WORDS, is_cjk_character, stem, words
 from .typo import vocabulary
 
 MAX_WORDS = 8
@@ -93,10 +93,15 @@ def _forms(word: str, languages: tuple[str, ...]) -> tuple[str, ...]:
 def parse(q: str, *, language: str) -> list[Word]:
     vocab = vocabulary()
     languages = tuple(sorted(set(vocab.languages) | {language.split("-")[0]}))
-    typed = words(q)[: MAX_WORDS * 2]
+    typed = list(dict.fromkeys(words(q, query=True)))[: MAX_WORDS * 2]  # a pair repeated counts once
     meaningful = [w for w in typed if w not in STOP_WORDS] or typed
     parsed: list[Word] = []
     for word in meaningful[:MAX_WORDS]:
+        if is_cjk_character(word):
+            # One Chinese or Japanese character: every term starting with it
+            # (the index's pairs and each run's last character; normalise.py).
+            parsed.append(Word(word, (engines.prefix_form(word),), (), (), ()))
+            continue
         forms = _forms(word, languages)
         corrections = tuple(c.word for c in vocab.corrections(word))
         fuzzy = tuple(sorted({f for c in corrections for f in _forms(c, languages)} - set(forms)))
@@ -126,8 +131,10 @@ def _scores(found: list[engines.Hit], question: engines.Question) -> dict[int, f
     rows = SearchDocument.objects.filter(course_id__in=top).values_list("course_id", "title", "summary")
     for course_id, title, summary in rows:
         in_title, in_summary = set(title.split()), set(summary.split())
-        title_share = sum(1 for g in groups if g & in_title) / len(groups)
-        whole = title_share == 1 and len(in_title - soft) <= len(groups)  # the title is the query
+        title_share = sum(1 for g in groups if engines.found_in(g, in_title)) / len(groups)
+        # the title is the query (a CJK run's last character is not a word of its own)
+        title_words = {t for t in in_title - soft if not is_cjk_character(t)} or in_title - soft
+        whole = title_share == 1 and len(title_words) <= len(groups)
         level = bool(soft & (in_title | in_summary))
         before = facts.get(course_id, (0.0, False, False))
         facts[course_id] = (max(before[0], title_share), before[1] or whole, before[2] or level)
@@ -210,7 +217,12 @@ def apply_text_search(courses: QuerySet[Course], q: str, *, language: str) -> tu
         output_field=FloatField(),
     )
     # The reader's own language first, among equals.
-    own_language = Case(When(language=language.split("-")[0], then=Value(0.3)), default=Value(0.0))
+    # (the listing passes "pt" for Brazilian Portuguese, whose courses say "pt-br")
+    base = language.split("-")[0]
+    own_language = Case(
+        When(Q(language=language) | Q(language=base) | Q(language__startswith=f"{base}-"), then=Value(0.3)),
+        default=Value(0.0),
+    )
     rating = Coalesce(Cast(F("rating_summary__average"), FloatField()), Value(0.0)) * Value(0.01)
     scores = _scores(found, question)
     annotated = narrowed.annotate(
@@ -250,7 +262,7 @@ def explain(info: SearchInfo, course_ids: list[int]) -> dict[int, str]:
         for name in FIELD_NAMES:
             tokens = set(doc[name].split())
             for word in info.words:
-                if tokens.intersection(word.forms):
+                if engines.found_in(word.forms, tokens):
                     if name not in course_fields:
                         course_fields.append(name)
                     continue

@@ -53,7 +53,8 @@ def test_folding_handles_case_accents_and_arabic_forms():
     # alef forms, teh marbuta, alef maksura, diacritics and tatweel
     assert fold("إِسْلامـيّة") == fold("اسلاميه")
     assert fold("مستشفى") == fold("مستشفي")
-    assert words("日本語入門") == ["日本", "本語", "語入", "入門"]
+    assert words("日本語入門", query=True) == ["日本", "本語", "語入", "入門"]
+    assert words("日本語入門") == ["日本", "本語", "語入", "入門", "門"]  # the index: each run's last character too
     assert analyse("The beginners", "en") == "beginn"  # stop word out, stemmed
 
 
@@ -144,6 +145,20 @@ def test_engines_agree_on_a_fixed_corpus(corpus):
     assert titles("python")[3:] == ["Data analysis with pandas"]
     assert titles("machine learning python")[:1] == ["Introduction to machine learning"]
     assert titles("data pandas")[:1] == ["Data analysis with pandas"]
+    # Japanese (pairs of characters on both engines), next to the same corpus
+    school = corpus["Python for absolute beginners"].school
+    for title, summary in [
+        ("Python入門", "初心者のためのプログラミング講座。"),
+        ("機械学習の基礎", "Pythonで学ぶ機械学習とデータ分析。"),
+        ("データ分析入門", "表計算からはじめるデータ分析。"),
+    ]:
+        CourseFactory(school=school, title=title, summary=summary, language="ja", description="講座")
+    rebuild()
+    assert titles("機械学習", language="ja") == ["機械学習の基礎"]
+    assert titles("データ分析", language="ja") == ["データ分析入門", "機械学習の基礎"]  # title above summary
+    assert titles("入門", language="ja") == ["Python入門", "データ分析入門"]  # in both titles: the shorter first
+    # in a title, Japanese first for its readers (the reader's language among equals)
+    assert titles("python", language="ja")[:1] == ["Python入門"]
 
 
 def test_unpublished_courses_are_not_indexed(corpus):
@@ -324,3 +339,12 @@ def test_a_relevance_page_read_among_the_scored_hits_is_the_full_listings_page(c
     assert known._ids_among_scored(slice(0, 10)) is None  # beyond the six scored: the full listing
     for page in (slice(0, 3), slice(3, 6), slice(0, 10), slice(10, 20)):
         assert [c.id for c in known[page]] == [c.id for c in plain[page]]
+
+
+def test_portuguese_and_italian_texts_are_stemmed_in_their_language():
+    """PostgreSQL indexes our analysed words with its `simple` configuration,
+    so the per-language stemming is ours, the same on both engines: Brazilian
+    Portuguese ("pt-br") and Italian with their Snowball stemmers."""
+    assert analyse("cursos de programação", "pt-br") == analyse("curso programação", "pt") == "curs programaca"
+    assert analyse("cursos", "pt-br") == analyse("curso", "pt-br")
+    assert analyse("lezioni di cucina italiana", "it") == analyse("lezione cucina italiane", "it")
