@@ -58,11 +58,14 @@ def summary_rows(board: Dashboard) -> list[list[Cell]]:
 
 
 def daily_rows(board: Dashboard) -> list[list[Cell]]:
-    header: list[Cell] = [str(_("Day")), str(_("Bookings")), str(_("Seats"))]
+    header: list[Cell] = [str(_("Day")), str(_("Bookings started")), str(_("Bookings")), str(_("Seats"))]
     header += [str(_("Revenue (%(currency)s)") % {"currency": c}) for c in board.currencies]
     rows = [header]
     for point in board.series:
-        rows.append([point.day.isoformat(), point.bookings, point.seats, *(point.revenue[c] for c in board.currencies)])
+        rows.append(
+            [point.day.isoformat(), point.orders, point.bookings, point.seats,
+             *(point.revenue[c] for c in board.currencies)]
+        )  # fmt: skip
     return rows
 
 

@@ -32,6 +32,8 @@ class CourseDay(models.Model):
     bookings = models.PositiveIntegerField(_("bookings"), default=0)
     seats = models.PositiveIntegerField(_("seats"), default=0)
     discounts = models.DecimalField(_("discounts"), max_digits=14, decimal_places=2, default=0)
+    # Bookings started on this day (seats held at checkout; not places on a waitlist): "ordered" beside "paid".
+    orders = models.PositiveIntegerField(_("bookings started"), default=0)
     # Confirmed bookings cancelled on this day (by the student or the school).
     cancellations = models.PositiveIntegerField(_("cancellations"), default=0)
     # Money on the day it moved: payments that succeeded, refunds that were made.

@@ -48,6 +48,7 @@ class Money:
 @dataclass
 class Totals:
     views: int = 0
+    orders: int = 0
     bookings: int = 0
     seats: int = 0
     cancellations: int = 0
@@ -57,6 +58,7 @@ class Totals:
 
     def add(self, row: Figures) -> None:
         self.views += row.views
+        self.orders += row.orders
         self.bookings += row.bookings
         self.seats += row.seats
         self.cancellations += row.cancellations
@@ -129,7 +131,8 @@ class CourseRow:
 @dataclass
 class DayPoint:
     day: date
-    bookings: int = 0
+    orders: int = 0  # bookings started
+    bookings: int = 0  # bookings confirmed (paid, or free)
     seats: int = 0
     revenue: dict[str, Decimal] = field(default_factory=dict)
 
@@ -239,6 +242,7 @@ def school_dashboard(
                 days[row.day] = days.get(row.day, 0) + row.bookings
             point = by_day[row.day]
             point.bookings += row.bookings
+            point.orders += row.orders
             point.seats += row.seats
             if row.gross or row.refunds:
                 point.revenue[row.currency] = point.revenue.get(row.currency, Decimal(0)) + row.gross - row.refunds

@@ -79,7 +79,10 @@ def dashboard(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
         previous_start_label=format_day(board.previous.start),
         previous_end_label=format_day(board.previous.end),
         chart=(chart := _chart_data(board)),
-        day_rows=list(zip(chart["labels"], board.series, strict=True)),
+        day_rows=[
+            (label, point, [(c, chart["revenueTotal"][c][n]) for c in board.currencies])
+            for n, (label, point) in enumerate(zip(chart["labels"], board.series, strict=True))
+        ],
         summary=_summary_text(board),
         period_query=query.urlencode(),
         sort=shown.sort,
@@ -174,12 +177,25 @@ def _chart_data(board: Dashboard) -> dict[str, Any]:
     return {
         "labels": [_day_label(point.day) for point in board.series],
         "bookings": [point.bookings for point in board.series],
+        "orders": [point.orders for point in board.series],
         "revenue": {c: [str(point.revenue[c]) for point in board.series] for c in board.currencies},
-        "bookingsLabel": _("Bookings"),
+        "revenueTotal": {c: [str(total) for total in running_totals(board, c)] for c in board.currencies},
+        "bookingsLabel": _("Bookings confirmed"),
+        "ordersLabel": _("Bookings started"),
         "revenueLabel": _("Revenue"),
+        "revenueTotalLabel": _("Revenue so far"),
         # The page's own numbers (Babel) are in Latin digits in every language we offer: the axes too.
         "locale": babel_locale(translation.get_language()).replace("_", "-") + "-u-nu-latn",
     }
+
+
+def running_totals(board: Dashboard, currency: str) -> list[Decimal]:
+    """The period's revenue in `currency` summed day by day (the cumulative line)."""
+    total, totals = Decimal(0), []
+    for point in board.series:
+        total += point.revenue[currency]
+        totals.append(total)
+    return totals
 
 
 def _summary_text(board: Dashboard) -> dict[str, str]:

@@ -82,6 +82,10 @@ def test_in_arabic_the_time_axis_runs_right_to_left(page):
             chart,
         )
         assert scales == [True, "right"]
+    # The revenue chart's running total sits on the other side: the left in Arabic.
+    assert page.evaluate("document.getElementById('revenue-chart').chart.options.scales.total.position") == "left"
+    datasets = page.evaluate("document.getElementById('bookings-chart').chart.data.datasets.length")
+    assert datasets == 2  # started and confirmed
     assert page.js_errors == []
 
 

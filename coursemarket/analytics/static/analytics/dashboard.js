@@ -43,7 +43,14 @@
     if (bookingsCanvas) {
       bookingsCanvas.chart = new window.Chart(bookingsCanvas, {
         type: "bar",
-        data: { labels: data.labels, datasets: [{ label: data.bookingsLabel, data: data.bookings, backgroundColor: primary }] },
+        data: {
+          labels: data.labels,
+          datasets: [
+            // Started (seats held at checkout) beside confirmed (paid, or free), like pretix's ordered and paid.
+            { label: data.ordersLabel, data: data.orders, backgroundColor: "#a5b4fc" },
+            { label: data.bookingsLabel, data: data.bookings, backgroundColor: primary },
+          ],
+        },
         options: options(null),
       });
     }
@@ -58,23 +65,41 @@
         }
       };
       revenueCanvas.chart = new window.Chart(revenueCanvas, {
-        type: "line",
+        type: "bar",
         data: {
           labels: data.labels,
-          datasets: currencies.map(function (currency, index) {
+          datasets: currencies.flatMap(function (currency, index) {
             var colour = palette[index % palette.length];
-            return {
-              label: data.revenueLabel + " (" + currency + ")",
-              currency: currency,
-              data: data.revenue[currency].map(Number),
-              borderColor: colour,
-              backgroundColor: colour,
-              pointRadius: 2,
-              tension: 0.2,
-            };
+            return [
+              {
+                type: "bar",
+                label: data.revenueLabel + " (" + currency + ")",
+                currency: currency,
+                data: data.revenue[currency].map(Number),
+                backgroundColor: colour,
+                yAxisID: "y",
+              },
+              {
+                type: "line",
+                label: data.revenueTotalLabel + " (" + currency + ")",
+                currency: currency,
+                data: data.revenueTotal[currency].map(Number),
+                borderColor: colour,
+                backgroundColor: colour,
+                borderDash: [5, 4],
+                pointRadius: 0,
+                tension: 0.2,
+                yAxisID: "total",
+              },
+            ];
           }),
         },
-        options: options(money),
+        options: (function () {
+          var revenueOptions = options(money);
+          // The running total on its own axis, on the other side from the day's figures.
+          revenueOptions.scales.total = { position: rtl ? "left" : "right", beginAtZero: true, grid: { display: false } };
+          return revenueOptions;
+        })(),
       });
     }
   }
