@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.http import HttpResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
@@ -39,6 +40,16 @@ TABLES = ("summary", "daily", "courses", "sessions")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 Cell = str | int | Decimal | None
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def attachment(content: str | bytes, content_type: str, filename: str) -> HttpResponse:
+    """A download: the file's bytes, its type and the name it is saved under."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def cell(value: Cell) -> Cell:
@@ -116,14 +127,19 @@ def as_csv(rows: Iterable[Sequence[Cell]]) -> str:
 
 
 def as_xlsx(board: Dashboard) -> bytes:
-    """One workbook, a sheet per table; numbers stay numbers."""
+    """The overview's tables, a sheet each."""
+    return as_workbook([(str(SHEET_TITLES[table]), BUILDERS[table](board)) for table in TABLES])
+
+
+def as_workbook(sheets: Iterable[tuple[str, Sequence[Sequence[Cell]]]]) -> bytes:
+    """One workbook, a sheet per (title, rows); numbers stay numbers."""
     book = Workbook()
     first = True
-    for table in TABLES:
+    for title, rows in sheets:
         sheet: Any = book.active if first else book.create_sheet()
         first = False
-        sheet.title = str(SHEET_TITLES[table])[:31]
-        for row in BUILDERS[table](board):
+        sheet.title = title[:31]
+        for row in rows:
             sheet.append(list(row))  # openpyxl stores Decimal as a number
         sheet.freeze_panes = "A2"
     out = io.BytesIO()

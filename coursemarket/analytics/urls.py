@@ -17,10 +17,22 @@ urlpatterns = [
         views_audience.audience_export,
         name="audience_export",
     ),
+    path(
+        "dashboard/schools/<slug:slug>/analytics/audience/export.xlsx",
+        views_audience.audience_export,
+        {"table": "all", "fmt": "xlsx"},
+        name="audience_workbook",
+    ),
     path("dashboard/schools/<slug:slug>/analytics/funnel/", views_funnel.funnel, name="funnel"),
     path(
         "dashboard/schools/<slug:slug>/analytics/funnel/export/<slug:table>.csv",
         views_funnel.funnel_export,
         name="funnel_export",
+    ),
+    path(
+        "dashboard/schools/<slug:slug>/analytics/funnel/export.xlsx",
+        views_funnel.funnel_export,
+        {"table": "all", "fmt": "xlsx"},
+        name="funnel_workbook",
     ),
 ]

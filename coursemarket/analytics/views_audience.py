@@ -28,7 +28,7 @@ from .audience import (
     table_rows,
     window_label,
 )
-from .exports import as_csv
+from .exports import XLSX, as_csv, as_workbook, attachment
 from .forms import PeriodForm
 from .selectors import dashboard_context, percent
 from .tabs import analytics_tabs
@@ -79,18 +79,21 @@ def audience(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
 
 @staff_view(Perm.VIEW_ANALYTICS)
 @require_GET
-def audience_export(request: HttpRequest, access: SchoolAccess, table: str) -> HttpResponse:
-    if table not in TABLES:
+def audience_export(request: HttpRequest, access: SchoolAccess, table: str, fmt: str = "csv") -> HttpResponse:
+    """One table as CSV, or every table as one workbook (table "all" in .xlsx)."""
+    if (table, fmt) != ("all", "xlsx") and (table not in TABLES or fmt != "csv"):
         raise Http404
     form, figures, _preset, _span = _audience(request, access)
     if figures is None:
         errors = "; ".join(str(e) for errors in form.errors.values() for e in errors)
         return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
     period = figures.period
-    name = f"audience-{access.school.slug}-{period.start.isoformat()}-{period.end.isoformat()}-{table}"
-    response = HttpResponse(as_csv(table_rows(figures, table)), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return response
+    name = f"audience-{access.school.slug}-{period.start.isoformat()}-{period.end.isoformat()}"
+    if table == "all":
+        titles = {b.key: b.title for b in figures.breakdowns} | {"cohorts": str(_("Cohorts"))}
+        workbook = as_workbook([(titles[t], table_rows(figures, t)) for t in TABLES])
+        return attachment(workbook, XLSX, f"{name}.xlsx")
+    return attachment(as_csv(table_rows(figures, table)), "text/csv; charset=utf-8", f"{name}-{table}.csv")
 
 
 def _n(value: int) -> str:

@@ -32,7 +32,7 @@ from .demand import (
     upcoming_sessions_at_risk,
     waiting_sessions,
 )
-from .exports import Cell, as_csv, cell
+from .exports import XLSX, Cell, as_csv, as_workbook, attachment, cell
 from .forms import PeriodForm, ThresholdForm
 from .funnel import STEP_LABELS, STEPS, Funnel, FunnelRow, school_funnel
 from .selectors import dashboard_context
@@ -122,18 +122,27 @@ def funnel(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
 
 @staff_view(Perm.VIEW_ANALYTICS)
 @require_GET
-def funnel_export(request: HttpRequest, access: SchoolAccess, table: str) -> HttpResponse:
-    if table not in EXPORTS:
+def funnel_export(request: HttpRequest, access: SchoolAccess, table: str, fmt: str = "csv") -> HttpResponse:
+    """One table as CSV, or every table as one workbook (table "all" in .xlsx)."""
+    if (table, fmt) != ("all", "xlsx") and (table not in EXPORTS or fmt != "csv"):
         raise Http404
     report = _report(request, access)
     if report.funnel is None:
         errors = "; ".join(str(e) for errors in report.form.errors.values() for e in errors)
         return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
     period = report.funnel.period
-    name = f"funnel-{access.school.slug}-{period.start.isoformat()}-{period.end.isoformat()}-{table}.csv"
-    response = HttpResponse(as_csv(ROWS[table](report)), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    name = f"funnel-{access.school.slug}-{period.start.isoformat()}-{period.end.isoformat()}"
+    if table == "all":
+        labels = _sheet_titles()
+        return attachment(as_workbook([(labels[t], ROWS[t](report)) for t in EXPORTS]), XLSX, f"{name}.xlsx")
+    return attachment(as_csv(ROWS[table](report)), "text/csv; charset=utf-8", f"{name}-{table}.csv")
+
+
+def _sheet_titles() -> dict[str, str]:
+    return {
+        "channels": _("By channel"), "courses": _("By course and channel"), "searches": _("Few results"),
+        "waitlists": _("Waitlists"), "at_risk": _("At risk"),
+    }  # fmt: skip
 
 
 def _export_labels() -> dict[str, str]:

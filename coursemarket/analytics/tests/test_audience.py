@@ -18,6 +18,7 @@ import pytest
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
+from openpyxl import load_workbook
 
 from coursemarket.accounts.models import StudentProfile
 from coursemarket.accounts.tests.factories import UserFactory
@@ -216,6 +217,15 @@ def test_the_csv_of_every_table_is_what_the_screen_shows(client, django_assert_m
                 assert screen_row[0] == csv_row[0]
     assert rows_of(page, "languages") == [["Spanish", "6", "75"], ["Not shared", "2", "25"]]
     assert sum(int(row[1]) for row in rows_of(page, "cohorts")) == 8
+    workbook = client.get(
+        reverse("analytics:audience_workbook", kwargs={"slug": w.school.slug}) + "?period=90&cohorts=24"
+    )
+    book = load_workbook(io.BytesIO(workbook.content))
+    assert len(book.sheetnames) == len(DIMENSIONS) + 1 and book.sheetnames[-1] == "Cohorts"
+    languages = [
+        list(row) for row in book.worksheets[[d.key for d in DIMENSIONS].index("languages")].iter_rows(values_only=True)
+    ]
+    assert [row[:2] for row in languages[1:]] == [["Spanish", 6], ["Not shared", 2]]
 
 
 def test_the_query_count_does_not_grow_with_the_students(client, django_assert_max_num_queries):

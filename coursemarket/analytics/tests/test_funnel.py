@@ -18,6 +18,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from coursemarket.accounts.tests.factories import UserFactory
 from coursemarket.activity.models import Channel, Event, Kind
@@ -312,3 +313,13 @@ def test_the_csv_exports_equal_the_page(client):
     assert risk[0] == w.course.title and risk[2:] == ["10", "1", "10.0"] and 'data-fill="10.0"' in html
     [waiting] = exported("waitlists", 0)
     assert waiting[4] == "2" and 'data-waiting="2"' in html
+    # Every table in one workbook: the same rows as the CSVs, numbers as numbers.
+    workbook = client.get(reverse("analytics:funnel_workbook", kwargs={"slug": w.school.slug}) + query)
+    book = load_workbook(io.BytesIO(workbook.content))
+    assert book.sheetnames == ["By channel", "By course and channel", "Few results", "Waitlists", "At risk"]
+    in_sheet = [["" if v is None else str(v) for v in row] for row in book["At risk"].iter_rows(values_only=True)]
+    assert in_sheet[1][0] == w.course.title and in_sheet[1][2:4] == ["10", "1"]
+    assert (
+        client.get(reverse("analytics:funnel_export", kwargs={"slug": w.school.slug, "table": "all"})).status_code
+        == 404
+    )
