@@ -42,7 +42,10 @@ def profile_translation_edit(
     form = forms.Form(request.POST or None)
     for field in spec.fields:
         label = getattr(spec.model._meta.get_field(field), "verbose_name", field)
-        form.fields[field] = forms.CharField(label=str(label).capitalize(), required=False, widget=forms.Textarea)
+        height = 2 if field == "tagline" else 6  # a tagline is one line (160 characters)
+        form.fields[field] = forms.CharField(
+            label=str(label).capitalize(), required=False, widget=forms.Textarea(attrs={"rows": height})
+        )
         form.fields[field].initial = rows[field].text if field in rows else ""
     if machine:
         form.fields["approved"] = forms.BooleanField(
