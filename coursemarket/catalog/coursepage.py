@@ -40,6 +40,7 @@ from django.utils.translation import get_language, gettext, ngettext
 
 from coursemarket.core.money import format_items, format_money
 from coursemarket.core.times import when_html, when_text
+from coursemarket.schools.translations import FieldText, texts_of_many
 
 from .models import Course, Session
 from .pagecache import shared_fragment
@@ -67,6 +68,7 @@ class SessionCard:
     deadline: SafeString  # "Book by …", or empty
     bookable: bool  # show the booking form
     ics_url: str  # this session's dates as an .ics file ("Add to calendar", named with `dates_text`)
+    directions: FieldText | None = None  # how to get to its location, in the reader's language
 
 
 @dataclass
@@ -125,13 +127,27 @@ def _url_maker(name: str) -> Any:
     return lambda pk: f"{head}{pk}{tail}"
 
 
+def location_directions(course: Course, sessions: list[Session]) -> dict[int, FieldText]:
+    """How to get to each in-person session's location, in the reader's
+    language (schools' fallbacks): one query, none when no location has
+    directions."""
+    locations = {s.location.pk: s.location for s in sessions if s.location is not None and not s.is_online}
+    with_text = [location for location in locations.values() if location.directions.strip()]
+    return {pk: texts["directions"] for pk, texts in texts_of_many(with_text, school=course.school).items()}
+
+
 def course_page_sessions(
-    *, course: Course, sessions: list[Session], now: datetime | None = None
+    *,
+    course: Course,
+    sessions: list[Session],
+    now: datetime | None = None,
+    directions: dict[int, FieldText] | None = None,
 ) -> tuple[list[SessionCard], list[CalendarDay]]:
     """The session cards and the class-dates strip of the course page, from
     sessions whose meetings (not cancelled, by start), location, room and
-    instructors are loaded: no query."""
+    instructors are loaded, and the locations' `directions`: no query."""
     now = now or timezone.now()
+    directions = directions or {}
     ics_url = _url_maker("scheduling:session_ics")
     online = _as_tag(gettext("Online, live"))
     cards: list[SessionCard] = []
@@ -193,6 +209,9 @@ def course_page_sessions(
                 deadline=deadline,
                 bookable=seats > 0 and session.is_bookable and session.price is not None,
                 ics_url=ics_url(session.pk),
+                directions=directions.get(session.location_id)
+                if session.location_id and not session.is_online
+                else None,
             )
         )
     return cards, [days[day] for day in sorted(days)]
@@ -220,6 +239,7 @@ def session_cards_html(request: HttpRequest, *, course: Course, sessions: list[S
     zone, until the next session starts or closes for booking."""
     now = timezone.now()
     moments = [m for s in sessions for m in (s.starts_at, s.booking_deadline) if m is not None and m > now]
+    directions = location_directions(course, sessions)
     shows = [
         "course-sessions",
         course.pk,
@@ -228,10 +248,11 @@ def session_cards_html(request: HttpRequest, *, course: Course, sessions: list[S
         static("bookings/book-form.js"),  # a deploy moves the assets' addresses
         static("scheduling/scheduling.css"),
         *sessions_shown(course, sessions, now),
+        sorted(directions.items()),
     ]
 
     def render() -> str:
-        cards, days = course_page_sessions(course=course, sessions=sessions, now=now)
+        cards, days = course_page_sessions(course=course, sessions=sessions, now=now, directions=directions)
         context = {
             "course": course,
             "cards": cards,

@@ -106,14 +106,6 @@ class TranslationForm(forms.Form):
             del self.fields["approved"]
 
 
-class TranslationFileForm(forms.Form):
-    file = forms.FileField(
-        label=_("Translation file"),
-        help_text=_("An XLIFF (.xlf) or PO (.po) file exported from this page and translated."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlf,.xliff,.po"}),
-    )
-
-
 class PictureUploadForm(forms.Form):
     """A new picture: the cover, or one more for the gallery. The description
     is checked by the service (a translated error, nothing stored)."""

@@ -13,12 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from coursemarket.core.texts import TranslationOrigin
+from coursemarket.core.translation_files import TranslationFileForm
 from coursemarket.schools.permissions import Perm
 from coursemarket.schools.selectors import SchoolAccess
 from coursemarket.schools.views.staff import attach_errors, render_dashboard, staff_view
 
 from . import services, translation_files
-from .dashboard_forms import TranslationFileForm, TranslationForm
+from .dashboard_forms import TranslationForm
 from .models import Course, CourseTranslation
 from .translations import course_translation_overview, language_status
 

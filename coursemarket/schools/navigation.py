@@ -39,6 +39,9 @@ SECTIONS = [
     Section(
         "instructors", "schools:instructors", _("Instructors"), icon="person-video3", permission=Perm.MANAGE_INSTRUCTORS
     ),
+    # The school's own texts in other languages (each kind needs the permission
+    # that edits it; managers and owners have them all).
+    Section("translations", "schools:translations", _("Translations"), icon="translate", permission=Perm.EDIT_PROFILE),
     Section("members", "schools:members", _("Members"), icon="people", permission=Perm.INVITE_INSTRUCTORS),
     Section("reviews", "reviews:dashboard", _("Reviews"), icon="star", permission=Perm.MANAGE_REVIEWS),
     Section("analytics", "analytics:dashboard", _("Analytics"), icon="graph-up", permission=Perm.VIEW_ANALYTICS),

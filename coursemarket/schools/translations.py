@@ -10,6 +10,7 @@ original changes)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +23,7 @@ from django.utils import translation as dj_translation
 from django.utils.translation import gettext as _
 
 from coursemarket.audit.services import audit_record
-from coursemarket.core.texts import TranslationOrigin, language_order, text_fingerprint
+from coursemarket.core.texts import TranslationOrigin, TranslationState, language_order, state_of, text_fingerprint
 
 from .changes import school_changes
 from .models import Instructor, Location, ProfileTranslation, School
@@ -114,44 +115,174 @@ def profile_translation_save(
         )
 
 
+def reader_language() -> str:
+    """The reader's language as the texts are stored: "es", "pt-br"."""
+    code = (dj_translation.get_language() or "en").lower()
+    return code if code in dict(settings.LANGUAGES) else code.split("-")[0]
+
+
 @dataclass(frozen=True)
 class FieldText:
     text: str
     language: str
+    original_language: str = ""
     outdated: bool = False
     machine: bool = False
 
+    @property
+    def is_translation(self) -> bool:
+        return self.language != self.original_language
 
-def profile_texts(obj: models.Model, language: str | None = None) -> dict[str, FieldText]:
-    """Each translatable field of `obj` for a reader of `language` (one query)."""
-    spec = TRANSLATABLE[_kind_of(obj)]
-    school = _school_of(obj)
-    language = language or (dj_translation.get_language() or "en").lower()
-    rows = {(r.field, r.language): r for r in rows_for(obj)}
-    order = language_order(reader=language, fallbacks=school.fallback_languages, original=school.default_language)
-    result = {}
-    for field in spec.fields:
-        source = getattr(obj, field)
-        found = FieldText(source, school.default_language)
-        if source.strip():
+
+def texts_of_many(
+    objs: Sequence[models.Model], language: str | None = None, *, original: bool = False, school: School | None = None
+) -> dict[int, dict[str, FieldText]]:
+    """Each translatable field of each of `objs` (all of one kind, of one
+    school: pass it if the page has it loaded) for a reader of `language`, by
+    object id: at most one query, none when the reader asked for the original
+    or no object has text to translate."""
+    if not objs:
+        return {}
+    spec = TRANSLATABLE[_kind_of(objs[0])]
+    school = school or _school_of(objs[0])
+    source_language = school.default_language
+    language = language or reader_language()
+    wanted = [obj.pk for obj in objs if any(getattr(obj, f).strip() for f in spec.fields)]
+    rows: dict[tuple[int, str, str], ProfileTranslation] = {}
+    if wanted and not original and language != source_language:
+        found = ProfileTranslation.objects.filter(
+            content_type=ContentType.objects.get_for_model(objs[0]), object_id__in=wanted
+        )
+        rows = {(r.object_id, r.field, r.language): r for r in found}
+    order = language_order(reader=language, fallbacks=school.fallback_languages, original=source_language)
+    result: dict[int, dict[str, FieldText]] = {}
+    for obj in objs:
+        texts = {}
+        for field in spec.fields:
+            source = getattr(obj, field)
+            texts[field] = FieldText(source, source_language, source_language)
+            if not source.strip():
+                continue
             for code in order:
-                row = rows.get((field, code))
+                row = rows.get((obj.pk, field, code))
                 if row is not None:
-                    found = FieldText(
+                    texts[field] = FieldText(
                         row.text,
                         code,
+                        source_language,
                         outdated=row.source_fingerprint != text_fingerprint(source),
                         machine=row.origin == TranslationOrigin.MACHINE and not row.approved,
                     )
                     break
-        result[field] = found
+        result[obj.pk] = texts
     return result
 
 
-def show_translated(obj: models.Model, language: str | None = None) -> dict[str, FieldText]:
+def profile_texts(
+    obj: models.Model, language: str | None = None, *, original: bool = False, school: School | None = None
+) -> dict[str, FieldText]:
+    """Each translatable field of `obj` for a reader of `language` (one query)."""
+    return texts_of_many([obj], language, original=original, school=school)[obj.pk]
+
+
+def show_translated(obj: models.Model, language: str | None = None, *, original: bool = False) -> dict[str, FieldText]:
     """Put the reader's texts on `obj` (a fresh instance for one page) and
     return them, for the page's lang attributes and notes."""
-    texts = profile_texts(obj, language)
+    texts = profile_texts(obj, language, original=original)
     for field, text in texts.items():
         setattr(obj, field, text.text)
     return texts
+
+
+@dataclass(frozen=True)
+class TextNote:
+    """What a public page says about the school's texts it shows: the
+    discreet notes of the course page, for all of them at once."""
+
+    machine: bool
+    outdated: bool
+    fallback: bool  # shown in a language the school chose, not the reader's
+    translated: bool  # some text is a translation (so the original can be read)
+    untranslated: bool  # some text is shown as written, not in the reader's language
+
+    @classmethod
+    def of(cls, texts: Iterable[FieldText], reader: str) -> TextNote:
+        shown = [t for t in texts if t.text.strip()]
+        translated = [t for t in shown if t.is_translation]
+        return cls(
+            machine=any(t.machine for t in translated),
+            outdated=any(t.outdated for t in translated),
+            fallback=any(t.language != reader for t in translated),
+            translated=bool(translated),
+            untranslated=any(not t.is_translation and t.language != reader for t in shown),
+        )
+
+
+def translatable_objects(*, school: School, kinds: Iterable[str]) -> list[tuple[str, models.Model]]:
+    """The school's objects with texts to translate, of the given kinds, in
+    the order the overview lists them (one query per kind beyond the school)."""
+    found: list[tuple[str, models.Model]] = []
+    for kind in kinds:
+        if kind == "school":
+            found.append((kind, school))
+        else:
+            model = TRANSLATABLE[kind].model
+            found += [(kind, obj) for obj in model.objects.filter(school=school).order_by("name", "id")]  # type: ignore[attr-defined]
+    return found
+
+
+def allowed_kinds(can: Callable[[Perm], bool]) -> list[str]:
+    return [kind for kind, spec in TRANSLATABLE.items() if can(spec.permission)]
+
+
+def field_label(kind: str, field: str) -> str:
+    label = TRANSLATABLE[kind].model._meta.get_field(field).verbose_name  # type: ignore[union-attr]
+    return str(label).capitalize()
+
+
+@dataclass(frozen=True)
+class OverviewCell:
+    code: str
+    name: str
+    state: TranslationState
+
+
+@dataclass(frozen=True)
+class OverviewRow:
+    kind: str
+    obj: models.Model
+    field: str
+    label: str
+    source: str
+    cells: list[OverviewCell]
+
+
+def translation_overview(*, school: School, kinds: Iterable[str]) -> list[OverviewRow]:
+    """Every text of the school (of `kinds`) × every interface language but
+    the school's own, with its state: a query per kind and one for all the
+    translations."""
+    objects = translatable_objects(school=school, kinds=kinds)
+    rows = {
+        (r.content_type_id, r.object_id, r.field, r.language): r
+        for r in ProfileTranslation.objects.filter(school=school)
+    }
+    languages = [(code, str(name)) for code, name in settings.LANGUAGES if code != school.default_language]
+    result = []
+    for kind, obj in objects:
+        content_type = ContentType.objects.get_for_model(obj)  # cached by Django
+        for field in TRANSLATABLE[kind].fields:
+            source = getattr(obj, field)
+            cells = []
+            for code, name in languages:
+                row = rows.get((content_type.pk, obj.pk, field, code))
+                state = state_of(
+                    exists=row is not None and bool(source.strip()),
+                    filled=1 if row is not None and row.text.strip() else 0,
+                    wanted=1,
+                    outdated=row is not None and row.source_fingerprint != text_fingerprint(source),
+                    origin=row.origin if row is not None else TranslationOrigin.HUMAN,
+                    approved=row.approved if row is not None else True,
+                )
+                cells.append(OverviewCell(code, name, state))
+            result.append(OverviewRow(kind, obj, field, field_label(kind, field), source, cells))
+    return result

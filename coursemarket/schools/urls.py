@@ -7,6 +7,13 @@ app_name = "schools"
 dashboard_patterns = [
     path("", dashboard.overview, name="dashboard"),
     path("profile/", dashboard.profile, name="profile"),
+    path("translations/", translations.translation_overview_page, name="translations"),
+    path(
+        "translations/<str:language>/export.<str:file_format>",
+        translations.translation_export,
+        name="translation_export",
+    ),
+    path("translations/<str:language>/import/", translations.translation_import, name="translation_import"),
     path(
         "translations/<str:kind>/<int:object_id>/<str:language>/",
         translations.profile_translation_edit,

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from coursemarket.core.offline import keep_offline
+from coursemarket.schools.translations import profile_texts
 
 from .. import selectors
 from ..models import BookingState
@@ -45,6 +46,12 @@ def ticket(request: HttpRequest, reference: str) -> HttpResponse:
     meetings = list(session.meetings.filter(is_cancelled=False).order_by("starts_at"))
     token = ticket_token(booking)
     now = timezone.now()
+    location = session.location if not session.is_online else None
+    directions = (
+        profile_texts(location, school=session.course.school)["directions"]
+        if location and location.directions.strip()
+        else None
+    )
     response = render(
         request,
         "bookings/ticket.html",
@@ -59,6 +66,7 @@ def ticket(request: HttpRequest, reference: str) -> HttpResponse:
             "token": token,
             "updated_at": now,
             "is_over": session.ends_at < now,
+            "directions": directions,  # in the reader's language, with the school's fallbacks
         },
     )
     if session.ends_at >= now:

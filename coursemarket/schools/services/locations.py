@@ -72,11 +72,13 @@ def location_create(
     street_address: str = "",
     postal_code: str = "",
     city_geoname_id: int | None = None,
+    directions: str = "",
 ) -> Location:
     require(actor=actor, school=school, perm=Perm.MANAGE_LOCATIONS)
     location = Location(
         school=school,
         name=name.strip(),
+        directions=directions.strip(),
         street_address=street_address.strip(),
         postal_code=postal_code.strip(),
         city=city.strip(),

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.text import Truncator
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
 from coursemarket.core import images
@@ -21,7 +22,7 @@ from ..branding import theme_css
 from ..geo_names import country_name, language_name
 from ..models import Instructor, School
 from ..sections import instructor_page_facts, instructor_page_sections, school_page_sections, shared_pieces
-from ..translations import show_translated
+from ..translations import FieldText, TextNote, reader_language, show_translated
 
 
 def _map_context() -> dict[str, str]:
@@ -45,10 +46,13 @@ def school_list(request: HttpRequest) -> HttpResponse:
 
 def school_detail(request: HttpRequest, slug: str) -> HttpResponse:
     school = selectors.public_school(slug=slug)
-    school.texts = show_translated(school)  # type: ignore[attr-defined]
+    original = _reading_original(request)
+    school.texts = show_translated(school, original=original)  # type: ignore[attr-defined]
     # Its own pieces (header, about, instructors, places), shared between anonymous
     # visitors when an app above provides the sharing (schools.sections.shared_pieces).
-    pieces = shared_pieces.parts("school-page", [school.pk], request, partial(_school_pieces, request, school))
+    pieces = shared_pieces.parts(
+        "school-page", [school.pk, original], request, partial(_school_pieces, request, school, original)
+    )
     context = {
         "school": school,
         "pieces": pieces,
@@ -72,7 +76,23 @@ def _render_pieces(templates: dict[str, str], context: dict[str, Any], request: 
     return {name: get_template(template).render(context, request) for name, template in templates.items()}
 
 
-def _school_pieces(request: HttpRequest, school: School) -> dict[str, str]:
+def _reading_original(request: HttpRequest) -> bool:
+    """?original=1: the reader asked for the school's own words."""
+    return request.GET.get("original") == "1"
+
+
+def _note_context(texts: dict[str, FieldText], original_language: str, reading_original: bool) -> dict[str, Any]:
+    """What the page's discreet note about its languages needs (schools/includes/text_language_note.html)."""
+    reader = reader_language()
+    return {
+        "note": TextNote.of(texts.values(), reader),
+        "reading_original": reading_original,
+        "original_is_foreign": original_language != reader,
+        "original_language_name": get_language_info(original_language)["name_local"],
+    }
+
+
+def _school_pieces(request: HttpRequest, school: School, original: bool = False) -> dict[str, str]:
     locations = list(selectors.public_school_locations(school=school))
     for location in locations:
         location.country_name = country_name(location.country)  # type: ignore[attr-defined]
@@ -82,6 +102,7 @@ def _school_pieces(request: HttpRequest, school: School) -> dict[str, str]:
         "cities": list(dict.fromkeys(location.city for location in locations)),
         "instructors": list(selectors.public_instructors(school=school)),
         "languages": [language_name(code) for code in school.languages_taught],
+        **_note_context(school.texts, school.default_language, original),  # type: ignore[attr-defined]
         **_map_context(),
     }
     return _render_pieces(SCHOOL_PIECES, context, request)
@@ -89,10 +110,14 @@ def _school_pieces(request: HttpRequest, school: School) -> dict[str, str]:
 
 def instructor_detail(request: HttpRequest, slug: str) -> HttpResponse:
     instructor = selectors.public_instructor(slug=slug)
-    instructor.texts = show_translated(instructor)  # type: ignore[attr-defined]
+    original = _reading_original(request)
+    instructor.texts = show_translated(instructor, original=original)  # type: ignore[attr-defined]
     # Its own pieces (header, about, qualifications), shared like the school page's.
     pieces = shared_pieces.parts(
-        "instructor-page", [instructor.pk], request, partial(_instructor_pieces, request, instructor)
+        "instructor-page",
+        [instructor.pk, original],
+        request,
+        partial(_instructor_pieces, request, instructor, original),
     )
     context = {
         "instructor": instructor,
@@ -113,7 +138,7 @@ INSTRUCTOR_PIECES = {
 }
 
 
-def _instructor_pieces(request: HttpRequest, instructor: Instructor) -> dict[str, str]:
+def _instructor_pieces(request: HttpRequest, instructor: Instructor, original: bool = False) -> dict[str, str]:
     credentials = list(selectors.instructor_credentials(instructor=instructor))
     context = {
         "instructor": instructor,
@@ -121,6 +146,7 @@ def _instructor_pieces(request: HttpRequest, instructor: Instructor) -> dict[str
         "credentials": [c for c in credentials if c.kind == c.Kind.CREDENTIAL],
         "certifications": [c for c in credentials if c.kind == c.Kind.CERTIFICATION],
         "languages": [language_name(code) for code in instructor.languages],
+        **_note_context(instructor.texts, instructor.school.default_language, original),  # type: ignore[attr-defined]
     }
     pieces = _render_pieces(INSTRUCTOR_PIECES, context, request)
     pieces["has_profile"] = "1" if instructor.bio or credentials else ""  # else an empty state, unless sections
