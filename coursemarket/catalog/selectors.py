@@ -507,11 +507,23 @@ class PagedCourses:
         search = self.search
         if search is None or not search.scored or index.start is None or index.stop is None:
             return None
-        among = self.courses.filter(id__in=search.scored).prefetch_related(None)
-        rows = list(among.values_list("id", "relevance")[index])  # type: ignore[misc]  # an annotation
-        if len(rows) < index.stop - index.start or rows[-1][1] <= search.unscored_at_most:
+        # Ranked here from each scored course's level, language and rating
+        # (the annotation's own formula, `SearchInfo.relevance`): the database
+        # only says which scored courses pass the filters. Asking it to rank
+        # them parsed the scores' JSON once per course (~5 ms at 300).
+        among = self.courses.filter(id__in=search.scored).order_by().prefetch_related(None)
+        facts = among.values_list("id", "level", "language", "rating_average")  # type: ignore[misc]  # an annotation
+        ranked = sorted(
+            (
+                (search.relevance(course_id, level, language, rating), course_id)
+                for course_id, level, language, rating in facts
+            ),
+            key=lambda row: (-row[0], -row[1]),
+        )
+        rows = ranked[index]
+        if len(rows) < index.stop - index.start or rows[-1][0] <= search.unscored_at_most:
             return None
-        return [row[0] for row in rows]
+        return [row[1] for row in rows]
 
 
 def listing_facets(
