@@ -78,6 +78,7 @@ class SearchInfo:
     suggestion: str | None = None
     total: int = 0  # courses matching (all published), counted by the engine
     narrowed: QuerySet[Course] | None = None  # the matching courses, without `relevance` (facets)
+    known_matches: QuerySet[Course] | None = None  # every course, with `relevance`: only for ids known to match
     scored: list[int] = field(default_factory=list)  # when more matched than were scored: the scored ids
     unscored_at_most: float = 0.0  # and the highest relevance the others can have
     _found: dict[int, engines.Hit] = field(default_factory=dict)
@@ -253,9 +254,12 @@ def apply_text_search(courses: QuerySet[Course], q: str, *, language: str) -> tu
     # The reader's own language first, among equals.
     own_language = Case(When(language=language.split("-")[0], then=Value(0.3)), default=Value(0.0))
     rating = Coalesce(Cast(F("rating_summary__average"), FloatField()), Value(0.0)) * Value(0.01)
-    annotated = narrowed.annotate(
-        relevance=Cast(_score_lookup(scores), FloatField()) + level_bonus + own_language + rating
-    )
+    relevance = Cast(_score_lookup(scores), FloatField()) + level_bonus + own_language + rating
+    annotated = narrowed.annotate(relevance=relevance)
+    # The same ranking without the match condition, for courses already known
+    # to match (a page's ids, the scored hits): SQLite would otherwise build
+    # the whole match set from its JSON parameter again for those 20 or 300.
+    info.known_matches = courses.annotate(relevance=relevance)
     info.scores, info.levels, info.reader_language = scores, levels, language.split("-")[0]
     if info.total > len(found):
         # A course beyond the scored ones ranks by its bonuses alone: at most

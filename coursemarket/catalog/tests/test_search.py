@@ -290,6 +290,13 @@ def test_long_listings_read_in_two_steps_give_the_same_page(corpus, monkeypatch)
         page = two_steps[2:6]
     assert [(c.id, c.next_start, c.from_price, c._texts) for c in page] == expected
     assert len(expected) == 4
+    # Read by id without the match condition (the ids come from the listing): the same rows.
+    by_id = selectors.PagedCourses(selectors.with_texts(listing.courses), by_id=listing.paging["by_id"])
+    by_id.count()
+    page = by_id[2:6]
+    assert [(c.id, c.next_start, c.from_price, c._texts, c.relevance) for c in page] == [
+        (c.id, c.next_start, c.from_price, c._texts, c.relevance) for c in one_step[2:6]
+    ]
 
 
 def test_a_cached_match_set_follows_the_index(corpus):
@@ -324,6 +331,12 @@ def test_a_relevance_page_read_among_the_scored_hits_is_the_full_listings_page(c
     assert known._ids_among_scored(slice(0, 10)) is None  # beyond the six scored: the full listing
     for page in (slice(0, 3), slice(3, 6), slice(0, 10), slice(10, 20)):
         assert [c.id for c in known[page]] == [c.id for c in plain[page]]
+    # Another filter kept: scored courses it excludes stay out of the page read among the scored.
+    beginner = selectors.course_listing(selectors.ListingFilters(q="python", sort="relevance", level=Level.BEGINNER))
+    plain = selectors.PagedCourses(beginner.courses)
+    known = selectors.PagedCourses(beginner.courses, **beginner.paging)
+    assert [c.id for c in known[0:3]] == [c.id for c in plain[0:3]]
+    assert {c.level for c in known[0:3]} == {Level.BEGINNER}
 
 
 def test_a_cached_ranking_follows_the_index(corpus):
