@@ -480,7 +480,8 @@ class PagedCourses:
         self.search = search
         # The same listing without the text search's match condition (every
         # other filter kept): for rows whose ids are already known to match.
-        self.by_id = courses if by_id is None else by_id.prefetch_related(*courses._prefetch_related_lookups)
+        prefetched = getattr(courses, "_prefetch_related_lookups", ())  # the texts (with_texts), kept
+        self.by_id = courses if by_id is None else by_id.prefetch_related(*prefetched)
 
     def count(self) -> int:
         if self._count is None:
