@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.formats import number_format
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import get_current_timezone_name
-from django.utils.translation import get_language, get_language_info, gettext
+from django.utils.translation import get_language, get_language_info, gettext, ngettext
 
 from coursemarket.activity.pages import note_result_count
 from coursemarket.core import images
@@ -43,7 +43,7 @@ from .pagecache import (
 )
 from .policies import describe
 from .search.answer import search_answer
-from .search.autocomplete import suggest
+from .search.autocomplete import Option, suggest
 from .selectors import (
     PRICE_BANDS,
     PagedCourses,
@@ -162,9 +162,52 @@ def search_suggest(request: HttpRequest) -> HttpResponse:
     of courses, categories, schools and cities."""
     q = request.GET.get("q", "")[:100]
     found = suggest(q, language=(get_language() or "en").split("-")[0])
-    response = render(request, "catalog/includes/search_suggestions.html", {"suggestions": found})
+    response = HttpResponse(_suggestions_html(found.options))
     response["Cache-Control"] = "private, max-age=60"
     return response
+
+
+SUGGESTION_KINDS = {  # icon, label
+    "course": ("bi-journal-text", lambda: gettext("Course")),
+    "category": ("bi-tag", lambda: gettext("Category")),
+    "school": ("bi-building", lambda: gettext("School")),
+    "city": ("bi-geo-alt", lambda: gettext("City")),
+}
+
+
+def _suggestions_html(options: list[Option]) -> SafeString:
+    """The listbox's options and the count read to screen readers, written
+    here rather than by a template: it answers every keystroke, and a
+    template's rendering was a fifth of its time."""
+    parts = [
+        format_html(
+            '<li role="option" id="site-search-option-{}" class="site-search-option" aria-selected="false" '
+            'data-href="{}">\n  <a href="{}" tabindex="-1"><i class="bi {}" aria-hidden="true"></i>\n'
+            '    <span class="site-search-label" dir="auto">{}</span>\n'
+            '    <span class="site-search-kind">{}</span></a>\n</li>',
+            n,
+            option.url,
+            option.url,
+            SUGGESTION_KINDS[option.kind][0],
+            option.label,
+            SUGGESTION_KINDS[option.kind][1](),
+        )
+        for n, option in enumerate(options, 1)
+    ]
+    count = len(options)
+    told = ngettext(
+        "%(counter)s suggestion, use the up and down arrows to choose",
+        "%(counter)s suggestions, use the up and down arrows to choose",
+        count,
+    ) % {"counter": count}
+    parts.append(
+        format_html(
+            '\n<li class="visually-hidden" role="presentation" id="site-search-count" data-count="{}">{}</li>\n',
+            count,
+            told,
+        )
+    )
+    return mark_safe("".join(parts))  # noqa: S308 - each part escaped by format_html
 
 
 def _without_page(request: HttpRequest) -> str:

@@ -159,6 +159,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # Each request thread keeps its connection (core/asgi.py runs requests on a
+    # fixed set of threads): opening one costs ~2.5 ms of CPU (the PRAGMAs and
+    # parsing a schema of 300+ tables and indexes) and starts with an empty
+    # page cache, about what a whole autocomplete answer costs otherwise.
+    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DB_CONN_MAX_AGE", "60"))
     # Tests use a file too (never :memory:), so that worker processes and
     # concurrency tests share the database the test writes.
     # Each test run gets its own file (by process id), so two suites running at
@@ -211,7 +216,15 @@ else:
             "BACKEND": "coursemarket.core.cache.PrefixRoutedCache",
             "OPTIONS": {"ROUTES": {"allauth": "shared"}, "FALLBACK": "process"},
         },
-        "process": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "coursemarket"},
+        # Django's default of 300 entries is less than one busy listing holds
+        # (20 cards, facets, filter fields and the match set per search): past
+        # it every third entry is dropped, so the versioned fragments never
+        # stayed long enough to be reused (bench/README.md, search speed).
+        "process": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "coursemarket",
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PROCESS_CACHE_MAX_ENTRIES", "20000"))},
+        },
         "shared": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "core_shared_cache",  # core.SharedCacheEntry

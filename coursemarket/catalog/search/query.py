@@ -18,9 +18,11 @@ Level words never narrow the results when other words are given.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field, replace
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
@@ -76,9 +78,29 @@ class SearchInfo:
     suggestion: str | None = None
     total: int = 0  # courses matching (all published), counted by the engine
     narrowed: QuerySet[Course] | None = None  # the matching courses, without `relevance` (facets)
+    known_matches: QuerySet[Course] | None = None  # every course, with `relevance`: only for ids known to match
     scored: list[int] = field(default_factory=list)  # when more matched than were scored: the scored ids
     unscored_at_most: float = 0.0  # and the highest relevance the others can have
     _found: dict[int, engines.Hit] = field(default_factory=dict)
+    scores: dict[int, float] = field(default_factory=dict)  # the scored hits' text scores (`relevance`'s first term)
+    levels: list[str] = field(default_factory=list)  # the levels the query's level words name
+    reader_language: str = ""
+
+    def relevance(self, course_id: int, level: str, language: str, rating: object) -> float:
+        """A course's `relevance` as the listing's annotation computes it, in
+        the same order of operations (so the same float): for a page read
+        among the scored hits without asking the database to rank them."""
+        if level in self.levels:
+            bonus = 0.4
+        elif level == Level.ALL:
+            bonus = 0.15 if self.levels else 0.0
+        else:
+            bonus = -0.3 if self.levels else 0.0
+        base = self.reader_language.split("-")[0]
+        # the reader's language, its base or a variant of it ("pt", "pt-br"), as apply_text_search's own_language
+        own = 0.3 if language in (self.reader_language, base) or language.startswith(f"{base}-") else 0.0
+        stars = float(rating) if rating is not None else 0.0  # type: ignore[arg-type]  # a Decimal or None
+        return self.scores.get(course_id, 0.0) + bonus + own + stars * 0.01
 
     def why(self, course_ids: list[int]) -> dict[int, str]:
         """One short line per course: where the words matched, which typos
@@ -128,9 +150,13 @@ def _scores(found: list[engines.Hit], question: engines.Question) -> dict[int, f
     soft = set(question.soft)
     facts: dict[int, tuple[float, bool, bool]] = {}
     top = [hit.course_id for hit in found[:RERANK]]
-    rows = SearchDocument.objects.filter(course_id__in=top).values_list("course_id", "title", "summary")
+    # The summaries only matter for level words (long texts: not read otherwise).
+    rows = SearchDocument.objects.filter(course_id__in=top).values_list(
+        "course_id", "title", "summary" if soft else "id"
+    )
     for course_id, title, summary in rows:
-        in_title, in_summary = set(title.split()), set(summary.split())
+        in_title = set(title.split())
+        in_summary = set(summary.split()) if soft else set()
         title_share = sum(1 for g in groups if engines.found_in(g, in_title)) / len(groups)
         # the title is the query (a CJK run's last character is not a word of its own)
         title_words = {t for t in in_title - soft if not is_cjk_character(t)} or in_title - soft
@@ -177,15 +203,19 @@ def suggestion_for(parsed: list[Word]) -> str | None:
     return " ".join(out) if changed else None
 
 
-def apply_text_search(courses: QuerySet[Course], q: str, *, language: str) -> tuple[QuerySet[Course], SearchInfo]:
-    """`courses` narrowed to those matching `q` (every word, or a typo of it
-    by the typo rule), annotated with
-    `relevance`. Courses with only some of the words follow those with all
-    of them when these are few."""
-    parsed = parse(q, language=language)
-    if not parsed:  # only punctuation: nothing to look for, nothing narrowed
-        return courses.annotate(relevance=Value(0.0, output_field=FloatField())), SearchInfo(q, [], 0)
+def _ranked(parsed: list[Word]) -> tuple[engines.Question, list[engines.Hit], dict[int, float]]:
+    """The question asked, the engine's best hits and their scores: the
+    costly part of a search (the engine scores every match to find its best
+    300, then their titles are read), kept per question and index version
+    like the match set (`engines.matching_ids`), so a query asked again
+    before the index changes costs one cache read. The answer is the same
+    either way: any write to the index gives a new version."""
     question = question_for(parsed)
+    digest = hashlib.sha256(f"{connection.vendor}|{question!r}|{engines.LIMIT}".encode()).hexdigest()
+    key = f"catalog:search:ranked:{digest}:{engines.index_version()}"
+    kept = cache.get(key)
+    if kept is not None:
+        return kept
     found = engines.hits(question)
     if len(found) < FEW_ALL_WORDS and len(question.groups) > 1:
         # Few courses have every word: those with some of them follow, below.
@@ -196,6 +226,20 @@ def apply_text_search(courses: QuerySet[Course], q: str, *, language: str) -> tu
             for hit in engines.hits(question)
             if hit.course_id not in seen
         ][: engines.LIMIT - len(found)]
+    ranked = (question, found, _scores(found, question))
+    cache.set(key, ranked, engines.IDS_CACHE_SECONDS)
+    return ranked
+
+
+def apply_text_search(courses: QuerySet[Course], q: str, *, language: str) -> tuple[QuerySet[Course], SearchInfo]:
+    """`courses` narrowed to those matching `q` (every word, or a typo of it
+    by the typo rule), annotated with
+    `relevance`. Courses with only some of the words follow those with all
+    of them when these are few."""
+    parsed = parse(q, language=language)
+    if not parsed:  # only punctuation: nothing to look for, nothing narrowed
+        return courses.annotate(relevance=Value(0.0, output_field=FloatField())), SearchInfo(q, [], 0)
+    question, found, scores = _ranked(parsed)
     info = SearchInfo(q, parsed, len(found), _found={hit.course_id: hit for hit in found})
     if len(found) < FEW_HITS:
         info.suggestion = suggestion_for(parsed)
@@ -224,10 +268,13 @@ def apply_text_search(courses: QuerySet[Course], q: str, *, language: str) -> tu
         default=Value(0.0),
     )
     rating = Coalesce(Cast(F("rating_summary__average"), FloatField()), Value(0.0)) * Value(0.01)
-    scores = _scores(found, question)
-    annotated = narrowed.annotate(
-        relevance=Cast(_score_lookup(scores), FloatField()) + level_bonus + own_language + rating
-    )
+    relevance = Cast(_score_lookup(scores), FloatField()) + level_bonus + own_language + rating
+    annotated = narrowed.annotate(relevance=relevance)
+    # The same ranking without the match condition, for courses already known
+    # to match (a page's ids, the scored hits): SQLite would otherwise build
+    # the whole match set from its JSON parameter again for those 20 or 300.
+    info.known_matches = courses.annotate(relevance=relevance)
+    info.scores, info.levels, info.reader_language = scores, levels, language
     if info.total > len(found):
         # A course beyond the scored ones ranks by its bonuses alone: at most
         # the level's, the reader's language and the rating's.

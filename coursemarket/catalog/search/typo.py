@@ -23,6 +23,7 @@ from .index import VOCABULARY_VERSION_KEY
 
 MAX_CORRECTIONS = 4
 RARE_RATIO = 20  # a correction used 20 times less than the best one is dropped
+MEMO_WORDS = 10_000  # words whose corrections a process keeps (then it starts again)
 
 
 def typos_allowed(word: str) -> int:
@@ -45,6 +46,10 @@ class Vocabulary:
         self.buckets: dict[tuple[int, str], list[str]] = defaultdict(list)
         for word in counts:
             self.buckets[(len(word), word[0])].append(word)
+        # Each word's corrections, as this vocabulary gives them (a new
+        # vocabulary starts empty): typed words repeat, and finding them
+        # compares the word with thousands of candidates.
+        self._corrections: dict[str, list[Correction]] = {}
 
     def documents(self, word: str) -> int:
         return self.counts.get(word, 0)
@@ -52,6 +57,15 @@ class Vocabulary:
     def corrections(self, word: str) -> list[Correction]:
         """Words of the catalogue within the typos `word` may have, the
         closest and most used first (the word itself excluded)."""
+        found = self._corrections.get(word)
+        if found is None:
+            found = self._find_corrections(word)
+            if len(self._corrections) >= MEMO_WORDS:
+                self._corrections.clear()
+            self._corrections[word] = found
+        return list(found)
+
+    def _find_corrections(self, word: str) -> list[Correction]:
         allowed = typos_allowed(word)
         if not allowed:
             return []

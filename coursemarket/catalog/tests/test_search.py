@@ -172,14 +172,14 @@ def _render_every_time(settings):
     settings.CATALOG_PAGE_CACHE_SECONDS = 0
 
 
-# the engine twice (the words as typed, then with their typo readings), the
-# titles and summaries of the best hits (ranking), the listings' page version
-# (the facets and the matching ids are cached from the first request under it
+# The listings' page version (the facets, the matching ids and the engine's
+# ranked hits with their scores are cached from the first request under it
 # and the index version), page of courses + school + rating, their
 # translations, the "why" lines' documents, their next sessions; no count
 # (only words: the engine's count of the matches). (14 before the facets were
-# cached: six facet queries and the count, and the page version was not read.)
-SEARCH_LISTING_QUERIES = 8
+# cached: six facet queries and the count, and the page version was not read;
+# 8 before the ranking was cached: the engine twice, the best hits' titles.)
+SEARCH_LISTING_QUERIES = 5
 
 
 def test_listing_with_a_query_has_pinned_queries_that_do_not_grow(client, corpus, _render_every_time):
@@ -305,6 +305,13 @@ def test_long_listings_read_in_two_steps_give_the_same_page(corpus, monkeypatch)
         page = two_steps[2:6]
     assert [(c.id, c.next_start, c.from_price, c._texts) for c in page] == expected
     assert len(expected) == 4
+    # Read by id without the match condition (the ids come from the listing): the same rows.
+    by_id = selectors.PagedCourses(selectors.with_texts(listing.courses), by_id=listing.paging["by_id"])
+    by_id.count()
+    page = by_id[2:6]
+    assert [(c.id, c.next_start, c.from_price, c._texts, c.relevance) for c in page] == [
+        (c.id, c.next_start, c.from_price, c._texts, c.relevance) for c in one_step[2:6]
+    ]
 
 
 def test_a_cached_match_set_follows_the_index(corpus):
@@ -339,6 +346,34 @@ def test_a_relevance_page_read_among_the_scored_hits_is_the_full_listings_page(c
     assert known._ids_among_scored(slice(0, 10)) is None  # beyond the six scored: the full listing
     for page in (slice(0, 3), slice(3, 6), slice(0, 10), slice(10, 20)):
         assert [c.id for c in known[page]] == [c.id for c in plain[page]]
+    # Another filter kept: scored courses it excludes stay out of the page read among the scored.
+    beginner = selectors.course_listing(selectors.ListingFilters(q="python", sort="relevance", level=Level.BEGINNER))
+    plain = selectors.PagedCourses(beginner.courses)
+    known = selectors.PagedCourses(beginner.courses, **beginner.paging)
+    assert [c.id for c in known[0:3]] == [c.id for c in plain[0:3]]
+    assert {c.level for c in known[0:3]} == {Level.BEGINNER}
+
+
+def test_a_cached_ranking_follows_the_index(corpus):
+    """A query asked again is answered from the cache (no engine query), and
+    any write to the index makes it ask the engine again."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def ranked() -> tuple[list[str], list[str]]:
+        with CaptureQueriesContext(connection) as ctx:
+            found = titles("python")
+        engine = [q["sql"] for q in ctx.captured_queries if "catalog_search_fts" in q["sql"] or "@@" in q["sql"]]
+        return found, engine
+
+    first, engine = ranked()
+    assert engine and "Python for absolute beginners" in first
+    again, engine = ranked()
+    assert again == first and not engine
+    course = CourseFactory(school=corpus["Python for absolute beginners"].school, title="Python", description="Python.")
+    reindex_courses([course.id])
+    after, engine = ranked()
+    assert engine and after[0] == "Python" and after[1:] == first  # the title is the query: first
 
 
 def test_portuguese_and_italian_texts_are_stemmed_in_their_language():
