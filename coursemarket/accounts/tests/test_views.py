@@ -225,13 +225,16 @@ def test_the_signed_in_message_speaks_the_language_of_the_page_it_lands_on(clien
 def test_preferred_language_lists_each_language_in_its_own_name(signed_in):
     html = signed_in.get("/en/account/settings/").content.decode()
     select = re.search(r'<select name="language".*?</select>', html, re.S).group(0)
-    options = re.findall(r'<option value="(\w+)"[^>]*lang="(\w+)"[^>]*>([^<]+)</option>', select)
+    options = re.findall(r'<option value="([\w-]+)"[^>]*lang="([\w-]+)"[^>]*>([^<]+)</option>', select)
     assert [(code, lang, name) for code, lang, name in options] == [
         ("en", "en", "English"),
         ("es", "es", "Español"),
         ("de", "de", "Deutsch"),
         ("fr", "fr", "Français"),
-        ("ar", "ar", "العربيّة"),
+        ("ar", "ar", "العربية"),  # CLDR's name (core.languages), as in the footer's switcher
+        ("pt-br", "pt-br", "Português (Brasil)"),
+        ("it", "it", "Italiano"),
+        ("ja", "ja", "日本語"),
     ]
     assert "Spanish" not in select and "German" not in select
 

@@ -258,8 +258,9 @@ def test_three_d_secure_hands_the_browser_a_client_secret_and_a_return_address(l
 def test_the_hold_and_the_free_payment_run_a_pinned_number_of_queries(django_capture_on_commit_callbacks):
     """The two requests of a booking (the benchmark's hot path, see
     bench/README.md): the count is pinned so a query added by accident shows
-    here. Hold (11): session and user (middleware), the session, the
-    transaction (2), the booking, its audit entry, the seats, the waitlist
+    here. Hold (12): session and user (middleware), the session, the
+    transaction (2), a reference no booking has (unused_reference), the
+    booking, its audit entry, the seats, the waitlist
     check, and after commit the page versions (read, write). Pay (21): session
     and user, the booking, its state now, this key's payment and open attempts
     (one query), the transaction (2), the booking's terms again under its lock
@@ -271,7 +272,7 @@ def test_the_hold_and_the_free_payment_run_a_pinned_number_of_queries(django_cap
     session = make_session(CourseFactory(price=Decimal("0")), capacity=50)
     client = login(student)
     client.get(reverse("bookings:book", args=[session.pk]))  # the session cookie settles
-    with assert_queries(11), django_capture_on_commit_callbacks(execute=True):
+    with assert_queries(12), django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("bookings:book", args=[session.pk]), {"seats": "1", "request_key": "r1"})
     assert response.status_code == 302
     booking = Booking.objects.get(student=student)

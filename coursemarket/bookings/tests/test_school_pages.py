@@ -200,7 +200,7 @@ def test_roster_page_shows_people_payments_and_actions(client, world):
     url = reverse("bookings:roster", kwargs={"slug": world.w.school.slug, "session_id": world.w.session.pk})
     html = client.get(url).content.decode()
     assert world.w.student.name in html and world.confirmed.reference in html
-    assert "Guest 1, Guest 2" in html
+    assert "Guest 1 and Guest 2" in html  # a list the CLDR way (core.money.format_items)
     assert "Bank transfer · Succeeded" in html and "Bank transfer · Created" in html
     assert (
         reverse("bookings:bank_transfer_confirm", kwargs={"slug": world.w.school.slug, "booking_id": world.pending.pk})

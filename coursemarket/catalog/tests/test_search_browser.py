@@ -51,3 +51,28 @@ def test_student_types_a_misspelt_query_sees_suggestions_and_finds_python_for_be
     titles = page.locator(".course-card-title").all_text_contents()
     assert titles.index("Python for absolute beginners") < titles.index("Advanced Python: concurrency")
     assert "Spanish conversation" not in titles
+
+
+@pytest.mark.parametrize("page", ["desktop"], indirect=True)
+def test_a_japanese_visitor_searches_in_japanese_and_finds_a_course_translated_into_japanese(page):
+    from coursemarket.catalog.models import CourseTranslation
+
+    course = CourseFactory(
+        school=SchoolFactory(name="Estudio Acuarela"), title="Acuarela para principiantes", language="es",
+        summary="Pinta paisajes con agua.", description="Cuatro tardes de práctica.",
+    )  # fmt: skip
+    CourseTranslation.objects.create(
+        course=course, language="ja", title="はじめての水彩画", summary="水で風景を描きます。",
+        description="四回の夕方の実習です。",
+    )  # fmt: skip
+    CourseFactory(title="Python for absolute beginners", summary="A course.", description="Practice.")
+    rebuild()
+    page.goto(page.base_url + "/ja/")
+    box = page.locator("#site-search-input, input[name=q]").first
+    box.fill("水彩")  # a word inside the title: Japanese has no spaces between words
+    box.press("Enter")
+    page.wait_for_url("**/ja/courses/?q=*")
+    titles = page.locator(".course-card-title").all_text_contents()
+    assert [t.strip() for t in titles] == ["はじめての水彩画"]
+    expect(page.locator("html")).to_have_attribute("lang", "ja")
+    assert page.js_errors == []
