@@ -38,8 +38,8 @@ ICON_SIZES = (192, 512)
 
 # What the app shell needs on every page (and the ticket's), precached at install.
 SHELL_STATIC = (
-    "vendor/bootstrap-5.3.9/bootstrap.min.css",
-    "vendor/bootstrap-5.3.9/bootstrap.rtl.min.css",
+    "vendor/bootstrap-5.3.9/trimmed/bootstrap.min.css",
+    "vendor/bootstrap-5.3.9/trimmed/bootstrap.rtl.min.css",
     "vendor/bootstrap-5.3.9/bootstrap.bundle.min.js",
     "vendor/htmx-2.0.11/htmx.min.js",
     "css/site.css",
