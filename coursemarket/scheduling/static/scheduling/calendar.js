@@ -143,6 +143,8 @@
       // The "today" button is named by what it shows (WCAG 2.5.3), not by FullCalendar's "This week".
       todayText: t.today,
       todayHint: t.today,
+      // The list view's empty week in our words (FullCalendar's own Arabic reads "any events to show").
+      noEventsText: t.noEvents,
       headerToolbar: narrow
         ? { start: "prev,next", center: "title", end: "listWeek,timeGridDay" }
         : { start: "prev,next today", center: "title", end: "dayGridMonth,timeGridWeek,timeGridDay,listWeek" },
