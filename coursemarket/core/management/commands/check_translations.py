@@ -12,6 +12,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import to_locale
 
 REQUIRED_LANGUAGES = [code for code, _ in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
 
@@ -96,11 +97,12 @@ class Command(BaseCommand):
                     check=True,
                 )
                 for language in REQUIRED_LANGUAGES:
-                    original = app / "locale" / language / "LC_MESSAGES" / "django.po"
+                    folder = to_locale(language)  # "pt-br" is kept in locale/pt_BR
+                    original = app / "locale" / folder / "LC_MESSAGES" / "django.po"
                     if not original.exists():
                         errors.append(f"{app.name}: no catalog for {language}")
                         continue
-                    expected = msgids(load(copy / "locale" / language / "LC_MESSAGES" / "django.po"))
+                    expected = msgids(load(copy / "locale" / folder / "LC_MESSAGES" / "django.po"))
                     catalog = load(original)
                     missing = expected - msgids(catalog)
                     errors += [f"{app.name}/{language}: missing {m[0]!r}" for m in sorted(missing, key=str)]
