@@ -8,6 +8,7 @@ and sees the course under "Courses taught"."""
 from __future__ import annotations
 
 import re
+import time
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -111,7 +112,11 @@ def test_a_new_school_publishes_a_course_and_a_visitor_in_new_york_finds_it(page
         tab.goto(f"{base}/en/schools/")
         # The first page a browser opens is drawn in UTC; once that page is idle it remembers the browser's
         # zone in a cookie (js/site.js), and every page after it shows the visitor's own clock.
-        tab.wait_for_function("document.cookie.includes('cm_tz=America/New_York')", timeout=15_000)
+        # (polled from here: the page's CSP refuses the eval a wait_for_function string needs)
+        deadline = time.monotonic() + 15
+        while not any(c["name"] == "cm_tz" for c in visitor.cookies()) and time.monotonic() < deadline:
+            tab.wait_for_timeout(100)
+        assert {c["name"]: c["value"] for c in visitor.cookies()}.get("cm_tz") == "America/New_York"
         tab.get_by_role("link", name=re.compile("Academia Mar Valencia")).first.click()
         tab.wait_for_url(f"**/schools/{SLUG}/")
         card = tab.locator("#courses .course-card", has_text="Spanish by the sea")

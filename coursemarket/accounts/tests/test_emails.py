@@ -11,9 +11,11 @@ from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
 from allauth.core import context
 from django.urls import reverse
+from django.utils import translation
 
 from coursemarket.accounts.devices import describe_user_agent
 from coursemarket.accounts.forms import NotificationPreferencesForm
+from coursemarket.core.times import zone_name
 from coursemarket.notifications.models import KnownDevice, OutboxMessage, OutboxStatus
 from coursemarket.notifications.testing import body_text
 from coursemarket.schools.tests.factories import SchoolFactory, staff
@@ -228,7 +230,9 @@ def test_new_device_email_arrives_only_for_a_second_different_browser(client, sm
     text = body_text(message)
     assert phrase in text
     assert "Firefox · macOS" in text and "203.0.113.7" in text
-    assert "America/Montevideo" in text  # the time, in their zone
+    with translation.override(language):
+        place = zone_name("America/Montevideo")  # the time, in their zone, named as a place ("Montevideo time")
+    assert place in text
     assert f"/{language}/account/sessions/" in text
     assert f"/{language}/account/password/change/" in text
     html = body_text(message, "html")
