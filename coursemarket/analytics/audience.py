@@ -1,8 +1,9 @@
 """Who a school's students are, for its Audience page: the bands students chose
 to share (country, city, language, age, gender), counted in groups of at least
 SMALLEST_GROUP and never per person; cohorts by month of first booking and how
-many booked again; the period's repeat students. Every figure is counted by
-the database; Python only merges small groups and lays the rows out.
+many booked again; the period's repeat students. The database finds the
+period's students (analytics.students) and their shared bands; Python counts
+the bands, merges small groups and lays the rows out.
 
 A student "booked with the school" when one of their bookings of its sessions
 was confirmed (paid, or free), whatever happened to it later: the same
@@ -18,12 +19,13 @@ from decimal import Decimal
 from typing import Any
 
 from babel.dates import format_skeleton
-from django.db.models import Count, DateTimeField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
-from django.db.models.functions import Lower, Trim, TruncMonth
+from django.db.models import Count, F
+from django.db.models.functions import Lower, Trim
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from coursemarket.accounts.models import StudentProfile
 from coursemarket.bookings.models import Booking
 from coursemarket.core.demographics import SMALLEST_GROUP, AgeBand, Gender
 from coursemarket.core.money import babel_locale
@@ -31,9 +33,9 @@ from coursemarket.schools.geo_names import country_name, language_name
 
 from .exports import Cell, cell
 from .selectors import Period, percent
+from .students import Firsts, Span, students_between
 from .zones import day_bounds
 
-SHARED = "student__student_profile__share_with_schools"
 # (months as the page names them, days as they are counted): a month is not a
 # fixed length, and the window must be counted alike on every engine.
 WINDOWS: tuple[tuple[int, int], ...] = ((3, 90), (6, 180), (12, 365))
@@ -45,7 +47,7 @@ OTHER, NOT_SHARED = "other", "not_shared"
 class Dimension:
     key: str
     title: Any  # lazy text
-    value: Any  # a field path or an expression over the booking's student
+    value: Any  # an expression over the student's profile
     name: Callable[[str], str]  # the stored value → the label shown
     ordered: tuple[str, ...] = ()  # a natural order (age bands); else by size
 
@@ -56,15 +58,13 @@ def _city_label(value: str) -> str:
 
 
 DIMENSIONS = (
-    Dimension("countries", gettext_lazy("Country"), F("student__student_profile__country"),
-              country_name),
-    Dimension("cities", gettext_lazy("City"), Lower(Trim("student__student_profile__city")), _city_label),
-    Dimension("languages", gettext_lazy("Interface language"), F("student__language"),
-              language_name),
-    Dimension("ages", gettext_lazy("Age"), F("student__student_profile__age_band"),
+    Dimension("countries", gettext_lazy("Country"), F("country"), country_name),
+    Dimension("cities", gettext_lazy("City"), Lower(Trim("city")), _city_label),
+    Dimension("languages", gettext_lazy("Interface language"), F("user__language"), language_name),
+    Dimension("ages", gettext_lazy("Age"), F("age_band"),
               lambda code: str(AgeBand(code).label) if code in AgeBand.values else code,
               ordered=tuple(AgeBand.values)),
-    Dimension("genders", gettext_lazy("Gender"), F("student__student_profile__gender"),
+    Dimension("genders", gettext_lazy("Gender"), F("gender"),
               lambda code: str(Gender(code).label) if code in Gender.values else code),
 )  # fmt: skip
 
@@ -151,28 +151,6 @@ def merge_small_groups(counts: dict[str, int], *, dimension: Dimension, students
     return groups
 
 
-def _confirmed(school: Any) -> QuerySet[Booking]:
-    return Booking.objects.filter(session__school=school, confirmed_at__isnull=False)
-
-
-def _earlier_booking(school: Any) -> QuerySet[Booking]:
-    """The same student's bookings with the school confirmed before the outer one (ties by id)."""
-    return _confirmed(school).filter(
-        Q(confirmed_at__lt=OuterRef("confirmed_at")) | Q(confirmed_at=OuterRef("confirmed_at"), pk__lt=OuterRef("pk")),
-        student=OuterRef("student"),
-    )
-
-
-def _booking_again_within(school: Any, days: int) -> QuerySet[Booking]:
-    """The same student's bookings with the school confirmed after the outer one, less than `days` later."""
-    limit = ExpressionWrapper(OuterRef("confirmed_at") + timedelta(days=days), output_field=DateTimeField())
-    return _confirmed(school).filter(
-        Q(confirmed_at__gt=OuterRef("confirmed_at")) | Q(confirmed_at=OuterRef("confirmed_at"), pk__gt=OuterRef("pk")),
-        student=OuterRef("student"),
-        confirmed_at__lt=limit,
-    )
-
-
 def add_months(month: date, n: int) -> date:
     """The first day of the month n months from `month`'s."""
     index = month.year * 12 + month.month - 1 + n
@@ -183,43 +161,29 @@ def _month_start(month: date, zone: zoneinfo.ZoneInfo) -> datetime:
     return datetime.combine(month, time.min, tzinfo=zone)
 
 
-def _again_counts(school: Any) -> dict[str, Count]:
-    return {f"again_{days}": Count("pk", filter=Q(Exists(_booking_again_within(school, days)))) for _m, days in WINDOWS}
-
-
 def school_cohorts(
     *, school: Any, zone: zoneinfo.ZoneInfo, today: date, months: int = 12, now: datetime | None = None
 ) -> list[Cohort]:
     """Students by the month (school's calendar) of their first booking with
     the school, for the last `months` months, and how many booked again within
-    each window. One query."""
+    each window (analytics.students: three queries)."""
     now = now or timezone.now()
     first_month = add_months(today.replace(day=1), -(months - 1))
-    since, until = _month_start(first_month, zone), _month_start(add_months(today.replace(day=1), 1), zone)
-    firsts = (
-        _confirmed(school)
-        .filter(confirmed_at__gte=since, confirmed_at__lt=until)
-        .filter(~Exists(_earlier_booking(school)))
-        .annotate(month=TruncMonth("confirmed_at", tzinfo=zone))
-        .values("month")
-        .annotate(students=Count("pk"), **_again_counts(school))
-        .order_by("month")
-    )
-    found: dict[date, dict[str, Any]] = {
-        row["month"].astimezone(zone).date().replace(day=1): dict(row) for row in firsts
-    }
+    spans = [
+        Span(_month_start(add_months(first_month, n), zone), _month_start(add_months(first_month, n + 1), zone))
+        for n in range(months)
+    ]
+    fresh_since = _month_start(today, zone)
+    found = Firsts(school=school, fresh_since=fresh_since).cohorts(spans, (days for _m, days in WINDOWS))
     cohorts = []
-    for n in range(months):
+    for n, (students, again_counts) in enumerate(found):
         month = add_months(first_month, n)
-        row: dict[str, Any] = found.get(month, {})
-        students = int(row.get("students", 0))
         cohort = Cohort(month, students)
-        month_end = _month_start(add_months(month, 1), zone)
         for _m, days in WINDOWS:
-            if month_end + timedelta(days=days) > now:
+            if spans[n].until + timedelta(days=days) > now:
                 cohort.again.append(Again(None, None))
             else:
-                again = int(row.get(f"again_{days}", 0))
+                again = again_counts[days]
                 cohort.again.append(Again(again, percent(again, students)))
         cohorts.append(cohort)
     return cohorts
@@ -228,31 +192,32 @@ def school_cohorts(
 def school_audience(
     *, school: Any, period: Period, zone: zoneinfo.ZoneInfo, today: date, cohort_months: int = 12
 ) -> Audience:
-    """The Audience page's figures: 1 query for the totals, 1 per dimension, 1 for the cohorts."""
+    """The Audience page's figures: the period's students (1 query), the
+    sharers' bands (1), who booked again (3: analytics.students) and the
+    cohorts (3)."""
     since, until = day_bounds(period.start, period.end, zone)
-    booked = _confirmed(school).filter(confirmed_at__gte=since, confirmed_at__lt=until)
-    totals = booked.aggregate(
-        students=Count("student", distinct=True),
-        sharing=Count("student", distinct=True, filter=Q(**{SHARED: True})),
-        repeat=Count("student", distinct=True, filter=Q(Exists(_earlier_booking(school)))),
+    active = students_between(school, since, until)
+    students = Booking.objects.filter(session__school=school, confirmed_at__gte=since, confirmed_at__lt=until)
+    students_count = int(students.aggregate(n=Count("student", distinct=True))["n"] or 0)
+    sharers = list(
+        StudentProfile.objects.filter(share_with_schools=True, user_id__in=active)
+        .annotate(**{f"d{n}": d.value for n, d in enumerate(DIMENSIONS)})
+        .values_list(*(f"d{n}" for n in range(len(DIMENSIONS))))
     )
-    students, sharing = int(totals["students"]), int(totals["sharing"])
+    sharing = len(sharers)
     breakdowns = []
-    for dimension in DIMENSIONS:
-        rows = (
-            booked.filter(**{SHARED: True})
-            .values(value=dimension.value)
-            .annotate(n=Count("student", distinct=True))
-            .order_by()
-        )
+    for n, dimension in enumerate(DIMENSIONS):
         counts: dict[str, int] = {}
-        for row in rows:
-            value = row["value"] or ""  # NULL (no profile row) and "" are both "not given"
-            counts[value] = counts.get(value, 0) + int(row["n"])
-        groups = merge_small_groups(counts, dimension=dimension, students=students, not_sharing=students - sharing)
+        for row in sharers:
+            value = row[n] or ""  # "" and NULL are both "not given"
+            counts[value] = counts.get(value, 0) + 1
+        groups = merge_small_groups(
+            counts, dimension=dimension, students=students_count, not_sharing=students_count - sharing
+        )
         breakdowns.append(Breakdown(dimension.key, str(dimension.title), groups))
+    once = Firsts(school=school, fresh_since=_month_start(today, zone)).once_in({"period": Span(since, until)})
     cohorts = school_cohorts(school=school, zone=zone, today=today, months=cohort_months)
-    return Audience(zone, period, students, sharing, int(totals["repeat"]), breakdowns, cohorts)
+    return Audience(zone, period, students_count, sharing, students_count - once["period"], breakdowns, cohorts)
 
 
 def month_label(month: date) -> str:

@@ -8,6 +8,7 @@ instead of every booking; rollup_days recomputes any range from the truth."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
@@ -55,6 +56,37 @@ class CourseDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.course_id} {self.day} {self.currency}"
+
+
+class SchoolStudent(models.Model):
+    """When a student's first and second bookings with a school were confirmed:
+    what "new", "repeat" and the cohorts are counted from, without reading
+    every booking of the school. Kept by the rollup job (analytics.students)
+    for the students whose bookings were confirmed in the days it recomputes;
+    the pages correct it live for students confirmed today."""
+
+    school = models.ForeignKey(
+        "schools.School", verbose_name=_("school"), on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("student"), on_delete=models.CASCADE, related_name="+"
+    )
+    first_at = models.DateTimeField(_("first booking confirmed at"))
+    # The second booking (None: only one so far), and how long after the first it was confirmed.
+    second_at = models.DateTimeField(_("second booking confirmed at"), null=True, blank=True)
+    return_after = models.DurationField(_("booked again after"), null=True, blank=True)
+    computed_at = models.DateTimeField(_("computed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("school's student")
+        verbose_name_plural = _("school's students")
+        constraints = [
+            models.UniqueConstraint(fields=["school", "student"], name="analytics_one_row_per_school_student"),
+        ]
+        indexes = [models.Index(fields=["school", "first_at"], name="analytics_student_first")]
+
+    def __str__(self) -> str:
+        return f"{self.school_id}: {self.student_id}"
 
 
 AT_RISK_THRESHOLD_DEFAULT = 30  # per cent of a session's seats

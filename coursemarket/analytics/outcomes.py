@@ -11,7 +11,7 @@ Definitions (the page says them too):
   period, the share the school marked completed;
 - average rating: published reviews written in the period;
 - repeat students: students with a booking confirmed in the period who had
-  one confirmed with the school before it began."""
+  one confirmed with the school before it began (analytics.students)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, IntegerField, Min, OuterRef, Q, Subquery
+from django.db.models import Avg, Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -30,6 +30,7 @@ from coursemarket.catalog.models import Meeting, SessionStatus
 from coursemarket.reviews.models import Review, ReviewStatus
 
 from .periods import ONE_DECIMAL, Period, percent
+from .students import Firsts, Span
 
 HELD = (BookingState.CONFIRMED, BookingState.COMPLETED)
 
@@ -54,9 +55,17 @@ def _midnight(day: date, zone: zoneinfo.ZoneInfo) -> datetime:
 
 
 def school_outcomes(
-    *, school: Any, period: Period, previous: Period, zone: zoneinfo.ZoneInfo, now: datetime | None = None
+    *,
+    school: Any,
+    period: Period,
+    previous: Period,
+    zone: zoneinfo.ZoneInfo,
+    now: datetime | None = None,
+    fresh_since: datetime | None = None,
 ) -> tuple[Outcomes, Outcomes]:
-    """(this period, the period compared with): four queries."""
+    """(this period, the period compared with): six queries. `fresh_since`:
+    from when the students' first bookings are read live (the start of the
+    school's today)."""
     now = now or timezone.now()
     ranges = {"now": bounds(period, zone), "then": bounds(previous, zone)}
     lo = min(start for start, _ in ranges.values())
@@ -115,25 +124,16 @@ def school_outcomes(
         **{f"{key}_n": Count("pk", filter=within("created_at", key)) for key in ranges},
     )
 
-    # Students: who had a booking confirmed in each period, and when their first one with the school was.
-    students = (
-        Booking.objects.filter(session__school=school, confirmed_at__isnull=False, confirmed_at__lt=hi)
-        .order_by()
-        .values("student")
-        .annotate(
-            first=Min("confirmed_at"),
-            **{f"in_{key}": Count("pk", filter=within("confirmed_at", key)) for key in ranges},
-        )
-        .filter(Q(in_now__gt=0) | Q(in_then__gt=0))
-        .values_list("first", "in_now", "in_then")
+    # Students: who had a booking confirmed in each period (live), and of them whose first booking with the
+    # school was in it (analytics.students: stored per student, corrected live for today's).
+    students = Booking.objects.filter(session__school=school, confirmed_at__gte=lo, confirmed_at__lt=hi).aggregate(
+        **{key: Count("student", distinct=True, filter=within("confirmed_at", key)) for key in ranges}
     )
-    active = {key: 0 for key in ranges}
-    repeat = {key: 0 for key in ranges}
-    for first, in_now, in_then in students:
-        for key, n in (("now", in_now), ("then", in_then)):
-            if n:
-                active[key] += 1
-                repeat[key] += first < ranges[key][0]
+    active = {key: int(students[key] or 0) for key in ranges}
+    new = Firsts(school=school, fresh_since=fresh_since or _midnight(now.astimezone(zone).date(), zone)).new_in(
+        {key: Span(*ranges[key]) for key in ranges}
+    )
+    repeat = {key: active[key] - new[key] for key in ranges}
 
     def of(key: str) -> Outcomes:
         average = reviews[f"{key}_avg"]

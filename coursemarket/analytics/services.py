@@ -23,7 +23,8 @@ from coursemarket.schools.services import require
 from .demand import SessionAtRisk, all_thresholds, upcoming_sessions_at_risk
 from .models import AT_RISK_THRESHOLD_DEFAULT, AtRiskAlert, CourseDay, SchoolAnalyticsSettings
 from .rollups import compute_course_days
-from .zones import local_today, school_zone
+from .students import refresh_school_students
+from .zones import day_bounds, local_today, school_zone
 
 MAX_DAYS_PER_PASS = 31  # a long backfill is cut into month-sized transactions
 
@@ -39,7 +40,9 @@ def rollup_days(*, start: date, end: date, school: School | None = None) -> Roll
     """Recompute the CourseDay rows of local days `start`..`end` (inclusive)
     for `school`, or for every school. Idempotent and re-runnable for any
     range: each school's days are deleted and written again in one
-    transaction per month, so a reader sees either the old or the new rows."""
+    transaction per month, so a reader sees either the old or the new rows.
+    The first bookings (SchoolStudent) of the students who booked in the
+    range are refreshed too."""
     if end < start:
         raise ValueError("end before start")
     schools = [school] if school is not None else list(School.objects.order_by("pk"))
@@ -51,6 +54,9 @@ def rollup_days(*, start: date, end: date, school: School | None = None) -> Roll
             last = min(end, first + timedelta(days=MAX_DAYS_PER_PASS - 1))
             rows += _rollup_school(school=one, start=first, end=last, zone=zone)
             first = last + timedelta(days=1)
+        refresh_school_students(
+            school=one, since=day_bounds(start, end, zone)[0], until=day_bounds(start, end, zone)[1]
+        )
     return RollupResult(schools=len(schools), days=(end - start).days + 1, rows=rows)
 
 

@@ -152,6 +152,8 @@ class Booking(models.Model):
         indexes = [
             models.Index(fields=["state", "hold_expires_at"]),
             models.Index(fields=["session", "state", "created_at"], name="bookings_waitlist_order"),
+            # Analytics: a school's bookings confirmed in a period, and who made them, read from the index alone.
+            models.Index(fields=["session", "confirmed_at", "student"], name="bookings_session_confirmed"),
         ]
 
     def __str__(self) -> str:

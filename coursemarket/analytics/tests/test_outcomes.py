@@ -13,6 +13,7 @@ from django.utils import timezone
 from coursemarket.accounts.tests.factories import UserFactory
 from coursemarket.analytics.forms import periods_for
 from coursemarket.analytics.outcomes import school_outcomes
+from coursemarket.analytics.services import rollup_days
 from coursemarket.analytics.zones import local_today, school_zone
 from coursemarket.bookings.models import Booking, BookingState, CheckinMethod, MeetingAttendance
 from coursemarket.catalog.tests.factories import CourseFactory
@@ -65,7 +66,14 @@ def world():  # type: ignore[no-untyped-def]
     confirmed(other, 10)
     checked_in(other, 0)
     review(other, 1)
+    rolled_up(course.school)
     return course.school
+
+
+def rolled_up(school):  # type: ignore[no-untyped-def]
+    """The hourly job has run since: past days' first bookings are stored."""
+    today = local_today(school_zone(school))
+    rollup_days(start=today - timedelta(days=60), end=today, school=school)
 
 
 def test_outcomes_count_attendance_completion_ratings_and_repeat_students():
@@ -100,6 +108,7 @@ def test_the_dashboard_shows_the_outcomes_and_no_attendance_figure_without_check
 def test_a_new_student_is_not_a_repeat_student():
     course = CourseFactory()
     booking = confirmed(completed_booking(student=UserFactory(), session=past_session(course)), 2)
+    rolled_up(course.school)
     zone = school_zone(course.school)
     _, period, previous = periods_for("7", None, None, today=local_today(zone))
     now, _ = school_outcomes(school=course.school, period=period, previous=previous, zone=zone)
@@ -123,3 +132,20 @@ def test_the_sessions_table_and_its_csv_show_each_session_s_figures(client):
     cells = lines[1].split(",")
     # capacity, taken, fill, bookings held, cancellations, waitlist, currency, revenue, rating, reviews
     assert cells[3:] == ["10", "0", "0.0", "4", "1", "1", "EUR", "500.00", "4.5", "2"]
+
+
+def test_a_student_who_books_today_is_counted_live_before_the_job_runs():
+    course = CourseFactory()
+    zone = school_zone(course.school)
+    back = confirmed(completed_booking(student=UserFactory(), session=past_session(course, days_ago=40)), 45)
+    rolled_up(course.school)
+    # Today, after the job ran: the returning student books again and a new one books for the first time.
+    for student in (back.student, UserFactory()):
+        completed_booking(student=student, session=past_session(course), state=BookingState.CONFIRMED)
+    Booking.objects.filter(confirmed_at__isnull=True).update(confirmed_at=timezone.now())
+    _, period, previous = periods_for("7", None, None, today=local_today(zone))
+    now, _before = school_outcomes(school=course.school, period=period, previous=previous, zone=zone)
+    assert (now.students, now.repeat_students) == (2, 1)
+    # The next run stores what was read live: the same figures.
+    rolled_up(course.school)
+    assert school_outcomes(school=course.school, period=period, previous=previous, zone=zone)[0] == now

@@ -1,0 +1,165 @@
+"""Who booked with a school, and when first: the figures behind "students",
+"repeat students" and the cohorts, without reading every booking.
+
+A student "booked with the school" when one of their bookings of its sessions
+was confirmed (paid, or free), whatever happened to it later (the same
+bookings the dashboard counts, dated by `confirmed_at`). The students of a
+period are counted live from the bookings (an index on the session and
+`confirmed_at` reads only the period's). When each student booked first, and
+how long after that they booked again, is stored per school and student
+(SchoolStudent): the rollup job refreshes the rows of the students whose
+bookings were confirmed in the days it recomputes, and the readers here
+correct them live for the students confirmed since the start of the school's
+today, like CourseDay's today.
+
+Ties between bookings confirmed at the same instant are broken by id, so
+"first" and "second" are always two different bookings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from coursemarket.bookings.models import Booking
+
+from .models import SchoolStudent
+
+BATCH = 1000
+
+
+def confirmed_bookings(school: Any) -> QuerySet[Booking]:
+    return Booking.objects.filter(session__school=school, confirmed_at__isnull=False)
+
+
+def booked_between(school: Any, since: datetime, until: datetime) -> QuerySet[Booking]:
+    """The school's bookings confirmed in [since, until)."""
+    return Booking.objects.filter(session__school=school, confirmed_at__gte=since, confirmed_at__lt=until)
+
+
+def students_between(school: Any, since: datetime, until: datetime) -> QuerySet[Any]:
+    """The ids of the students who booked with the school in [since, until) (a subquery)."""
+    return booked_between(school, since, until).order_by().values("student_id").distinct()
+
+
+def _firsts_of(school: Any, students: Any) -> dict[int, tuple[datetime, datetime | None]]:
+    """(first, second) confirmed booking instants per student of `students` (ids, or a subquery of them)."""
+    found: dict[int, tuple[datetime, datetime | None]] = {}
+    rows = (
+        confirmed_bookings(school)
+        .filter(student_id__in=students)
+        .order_by("student_id", "confirmed_at", "pk")
+        .values_list("student_id", "confirmed_at")
+    )
+    for student_id, confirmed_at in rows.iterator(chunk_size=5000):
+        seen = found.get(student_id)
+        if seen is None:
+            found[student_id] = (confirmed_at, None)
+        elif seen[1] is None:
+            found[student_id] = (seen[0], confirmed_at)
+    return found
+
+
+def refresh_school_students(*, school: Any, since: datetime, until: datetime) -> int:
+    """Recompute the SchoolStudent rows of the students who booked with the
+    school in [since, until), from all their bookings with it. Idempotent."""
+    now = timezone.now()
+    firsts = _firsts_of(school, students_between(school, since, until))
+    rows = [
+        SchoolStudent(
+            school=school,
+            student_id=student_id,
+            first_at=first,
+            second_at=second,
+            return_after=second - first if second is not None else None,
+            computed_at=now,
+        )
+        for student_id, (first, second) in firsts.items()
+    ]
+    SchoolStudent.objects.bulk_create(
+        rows, batch_size=BATCH, update_conflicts=True, unique_fields=["school", "student"],
+        update_fields=["first_at", "second_at", "return_after", "computed_at"],
+    )  # fmt: skip
+    return len(rows)
+
+
+@dataclass(frozen=True)
+class Span:
+    """[since, until): a period's instants."""
+
+    since: datetime
+    until: datetime
+
+    def __contains__(self, moment: datetime) -> bool:
+        return self.since <= moment < self.until
+
+
+class Firsts:
+    """The school's students' first bookings: the stored rows, except for the
+    students who booked since `fresh_since` (the start of the school's today),
+    whose first and second bookings are read live."""
+
+    def __init__(self, *, school: Any, fresh_since: datetime) -> None:
+        fresh = (
+            Booking.objects.filter(session__school=school, confirmed_at__gte=fresh_since)
+            .order_by()
+            .values("student_id")
+            .distinct()
+        )
+        self.stored = SchoolStudent.objects.filter(school=school).exclude(student_id__in=fresh)
+        self.live = _firsts_of(school, fresh)
+
+    def _count(self, conditions: dict[str, Q], test: dict[str, Any]) -> dict[str, int]:
+        """Each named condition counted over the stored rows (one query) plus the live ones."""
+        counts = {name: 0 for name in conditions}
+        if conditions:
+            stored = self.stored.aggregate(**{name: Count("pk", filter=q) for name, q in conditions.items()})
+            counts = {name: int(stored[name] or 0) for name in conditions}
+        for first, second in self.live.values():
+            for name in conditions:
+                counts[name] += bool(test[name](first, second))
+        return counts
+
+    def new_in(self, spans: dict[str, Span]) -> dict[str, int]:
+        """Per span: students whose first booking with the school was in it."""
+        return self._count(
+            {key: Q(first_at__gte=s.since, first_at__lt=s.until) for key, s in spans.items()},
+            {key: (lambda first, second, s=s: first in s) for key, s in spans.items()},
+        )
+
+    def once_in(self, spans: dict[str, Span]) -> dict[str, int]:
+        """Per span: students whose first booking was in it and who did not book again before it ended."""
+        return self._count(
+            {
+                key: Q(first_at__gte=s.since, first_at__lt=s.until)
+                & (Q(second_at__isnull=True) | Q(second_at__gte=s.until))
+                for key, s in spans.items()
+            },
+            {
+                key: (lambda first, second, s=s: first in s and (second is None or second >= s.until))
+                for key, s in spans.items()
+            },
+        )
+
+    def cohorts(self, months: list[Span], windows: Iterable[int]) -> list[tuple[int, dict[int, int]]]:
+        """Per month: students whose first booking was in it, and of them how
+        many booked again less than `days` later, per window."""
+        windows = tuple(windows)
+        conditions: dict[str, Q] = {}
+        tests: dict[str, Any] = {}
+        for n, month in enumerate(months):
+            within = Q(first_at__gte=month.since, first_at__lt=month.until)
+            conditions[f"m{n}"] = within
+            tests[f"m{n}"] = lambda first, second, m=month: first in m
+            for days in windows:
+                limit = timedelta(days=days)
+                conditions[f"m{n}_{days}"] = within & Q(return_after__lt=limit)
+                tests[f"m{n}_{days}"] = lambda first, second, m=month, limit=limit: (
+                    first in m and second is not None and second - first < limit
+                )
+        counts = self._count(conditions, tests)
+        return [(counts[f"m{n}"], {days: counts[f"m{n}_{days}"] for days in windows}) for n in range(len(months))]
