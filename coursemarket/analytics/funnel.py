@@ -32,7 +32,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import BooleanField, Case, CharField, Count, Exists, OuterRef, Q, Subquery, Value, When
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -71,6 +71,8 @@ CHANNEL_OF: dict[str, str] = {
     Channel.DIRECT: "direct",
 }
 NOT_STARTED = (BookingState.WAITLISTED, BookingState.OFFERED)
+# Named rather than "not waiting", so the database reads them from bookings_waitlist_order (session, state, created_at).
+STARTED = tuple(state for state in BookingState.values if state not in NOT_STARTED)
 
 
 def funnel_channel(recorded: str | None) -> str:
@@ -197,18 +199,32 @@ def school_funnel(*, school: Any, period: Period, zone: zoneinfo.ZoneInfo) -> Fu
         .order_by("created_at", "pk")
         .values("channel")[:1]
     )  # fmt: skip
+    # Each booking's channel when it recorded none: an invitation, else the visit that first showed the course.
+    # CASE is evaluated lazily on both engines: a booking with its own channel asks nothing more, and a paid
+    # one never looks for a payment attempt.
+    no_channel = Q(channel="") | Q(channel=Channel.DIRECT)
+    invited = Exists(Referral.objects.filter(referred=OuterRef("student"), state__in=INVITED))
     started = (
-        Booking.objects.filter(session__school=school, created_at__gte=since, created_at__lt=until)
-        .exclude(state__in=NOT_STARTED)
+        Booking.objects.filter(session__school=school, state__in=STARTED, created_at__gte=since, created_at__lt=until)
         .annotate(
-            invited=Exists(Referral.objects.filter(referred=OuterRef("student"), state__in=INVITED)),
-            viewed_from=Subquery(first_view),
-            attempted=Exists(Payment.objects.filter(payable_type=booking_type, payable_id=OuterRef("pk"))),
+            invited=Case(When(no_channel, then=invited), default=Value(False), output_field=BooleanField()),
+        )
+        .annotate(
+            viewed_from=Case(
+                When(no_channel & Q(invited=False), then=Subquery(first_view)),
+                default=Value(""),
+                output_field=CharField(),
+            ),
+            reached_checkout=Case(
+                When(confirmed_at__isnull=False, then=Value(True)),
+                default=Exists(Payment.objects.filter(payable_type=booking_type, payable_id=OuterRef("pk"))),
+                output_field=BooleanField(),
+            ),
         )
         .values("session__course_id", "channel", "invited", "viewed_from")
         .annotate(
             n=Count("pk"),
-            checkout=Count("pk", filter=Q(attempted=True) | Q(confirmed_at__isnull=False)),
+            checkout=Count("pk", filter=Q(reached_checkout=True)),
             paid=Count("pk", filter=Q(confirmed_at__isnull=False)),
         )
     )

@@ -40,6 +40,8 @@ from .zones import day_bounds
 MADE_REFUND_STATES = (RefundState.SUCCEEDED, RefundState.PENDING_MANUAL)
 CANCELLED_STATES = (BookingState.CANCELLED, BookingState.REFUNDED)
 WAITING_STATES = (BookingState.WAITLISTED, BookingState.OFFERED)  # a place in the queue, not a booking started
+# Named rather than "not waiting", so the database reads them from bookings_waitlist_order (session, state, created_at).
+STARTED_STATES = tuple(state for state in BookingState.values if state not in WAITING_STATES)
 
 Key = tuple[int, date, str]  # course id, local day, currency
 
@@ -139,8 +141,9 @@ def compute_course_days(*, school: Any, start: date, end: date, zone: zoneinfo.Z
             target = row(course_id, back["local_day"], back["payment__currency"])
             target.refunds += back["amount_sum"] or Decimal(0)
     started = (
-        Booking.objects.filter(session__school=school, created_at__gte=since, created_at__lt=until)
-        .exclude(state__in=WAITING_STATES)
+        Booking.objects.filter(
+            session__school=school, state__in=STARTED_STATES, created_at__gte=since, created_at__lt=until
+        )
         .annotate(local_day=TruncDate("created_at", tzinfo=zone))
         .values("session__course_id", "local_day", "currency")
         .annotate(n=Count("pk"))

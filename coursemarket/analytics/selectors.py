@@ -10,12 +10,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Sum
+
 from coursemarket.catalog.models import Course
 
 from .models import CourseDay
 from .outcomes import Outcomes, school_outcomes
 from .periods import Period, change, percent
-from .rollups import MONEY, Figures, compute_course_days, figures_of
+from .rollups import COUNTS, MONEY, Figures, compute_course_days
 from .sessions import SessionRow, session_rows
 from .zones import local_today, school_zone
 
@@ -193,15 +195,27 @@ RISING_IS_BAD = frozenset({"refunds", "platform_fees", "cancellation_rate"})
 SORTS = ("title", "views", "conversion", "bookings", "seats", "revenue", "cancellations", "fill", "rating")
 
 
-def school_figures(*, school: Any, start: date, end: date, zone: zoneinfo.ZoneInfo, today: date) -> list[Figures]:
-    """Rows for local days start..end: stored rollups for days before today,
-    today's computed live (one query, or 8 with today in the range)."""
-    rows = figures_of(
-        CourseDay.objects.filter(school=school, day__gte=start, day__lte=min(end, today - timedelta(days=1)))
-    )
-    if start <= today <= end:
-        rows += compute_course_days(school=school, start=today, end=today, zone=zone).values()
-    return rows
+def _stored(school: Any, period: Period, today: date) -> Any:
+    """The stored rollups of the period's days before today (None: no such day)."""
+    last = min(period.end, today - timedelta(days=1))
+    if last < period.start:
+        return None
+    return CourseDay.objects.filter(school=school, day__gte=period.start, day__lte=last)
+
+
+def _summed(rows: Any, by: tuple[str, ...], *, day: date) -> list[Figures]:
+    """Rollup rows summed by `by` in the database (a row per group, as Figures:
+    the columns not grouped by are `day` and course 0)."""
+    grouped = rows.values(*by).annotate(**{f"sum_{name}": Sum(name) for name in (*COUNTS, *MONEY)}).order_by()
+    made = []
+    for group in grouped:
+        figures = Figures(group.get("course_id", 0), group.get("day", day), group["currency"])
+        for name in COUNTS:
+            setattr(figures, name, group[f"sum_{name}"] or 0)
+        for name in MONEY:
+            setattr(figures, name, Decimal(group[f"sum_{name}"] or 0))
+        made.append(figures)
+    return made
 
 
 def previous_period(period: Period, *, year_to_date: bool = False) -> Period:
@@ -227,27 +241,43 @@ def school_dashboard(
     descending: bool = True,
 ) -> Dashboard:
     """Everything the dashboard shows for `period`, compared with `previous`."""
-    rows = school_figures(school=school, start=min(period.start, previous.start), end=period.end, zone=zone,
-                          today=today)  # fmt: skip
     current, before = Totals(), Totals()
     by_course: dict[int, Totals] = defaultdict(Totals)
     by_day: dict[date, DayPoint] = {day: DayPoint(day) for day in period.each_day()}
     course_days: dict[int, dict[date, int]] = defaultdict(dict)
-    for row in rows:
-        if row.day in period:
+
+    def on_day(row: Figures) -> None:
+        point = by_day[row.day]
+        point.bookings += row.bookings
+        point.orders += row.orders
+        point.seats += row.seats
+        if row.gross or row.refunds:
+            point.revenue[row.currency] = point.revenue.get(row.currency, Decimal(0)) + row.gross - row.refunds
+
+    # Past days: the rollups, summed by the database (per course, per day, and the previous period's totals).
+    stored = _stored(school, period, today)
+    if stored is not None:
+        for row in _summed(stored, ("course_id", "currency"), day=period.start):
             current.add(row)
             by_course[row.course_id].add(row)
+        for row in _summed(stored, ("day", "currency"), day=period.start):
+            on_day(row)
+        for course_id, day, bookings in stored.filter(bookings__gt=0).values_list("course_id", "day", "bookings"):
+            days = course_days[course_id]
+            days[day] = days.get(day, 0) + bookings
+    stored_before = _stored(school, previous, today)
+    if stored_before is not None:
+        for row in _summed(stored_before, ("currency",), day=previous.start):
+            before.add(row)
+    # Today: computed live from the truth.
+    if today in period:
+        for row in compute_course_days(school=school, start=today, end=today, zone=zone).values():
+            current.add(row)
+            by_course[row.course_id].add(row)
+            on_day(row)
             if row.bookings:
                 days = course_days[row.course_id]
                 days[row.day] = days.get(row.day, 0) + row.bookings
-            point = by_day[row.day]
-            point.bookings += row.bookings
-            point.orders += row.orders
-            point.seats += row.seats
-            if row.gross or row.refunds:
-                point.revenue[row.currency] = point.revenue.get(row.currency, Decimal(0)) + row.gross - row.refunds
-        elif row.day in previous:
-            before.add(row)
     currencies = sorted(
         set(current.money) | set(before.money),
         key=lambda c: (-current.money.get(c, Money(c)).gross, -current.money.get(c, Money(c)).bookings, c),

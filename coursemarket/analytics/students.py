@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from coursemarket.bookings.models import Booking
@@ -56,6 +56,7 @@ def _firsts_of(school: Any, students: Any) -> dict[int, tuple[datetime, datetime
         .values_list("student_id", "confirmed_at")
     )
     for student_id, confirmed_at in rows.iterator(chunk_size=5000):
+        assert confirmed_at is not None  # filtered on
         seen = found.get(student_id)
         if seen is None:
             found[student_id] = (confirmed_at, None)
@@ -146,20 +147,37 @@ class Firsts:
         )
 
     def cohorts(self, months: list[Span], windows: Iterable[int]) -> list[tuple[int, dict[int, int]]]:
-        """Per month: students whose first booking was in it, and of them how
-        many booked again less than `days` later, per window."""
+        """Per month (consecutive spans): students whose first booking was in
+        it, and of them how many booked again less than `days` later, per
+        window. The database sorts each row into its month (one query)."""
         windows = tuple(windows)
-        conditions: dict[str, Q] = {}
-        tests: dict[str, Any] = {}
-        for n, month in enumerate(months):
-            within = Q(first_at__gte=month.since, first_at__lt=month.until)
-            conditions[f"m{n}"] = within
-            tests[f"m{n}"] = lambda first, second, m=month: first in m
+        if not months:
+            return []
+        students = [0 for _month in months]
+        again = [dict.fromkeys(windows, 0) for _month in months]
+        month = Case(
+            *(When(first_at__lt=span.until, then=Value(n)) for n, span in enumerate(months)),
+            output_field=IntegerField(),
+        )
+        stored = (
+            self.stored.filter(first_at__gte=months[0].since, first_at__lt=months[-1].until)
+            .annotate(month=month)
+            .values("month")
+            .annotate(
+                students=Count("pk"),
+                **{f"again_{days}": Count("pk", filter=Q(return_after__lt=timedelta(days=days))) for days in windows},
+            )
+            .order_by()
+        )
+        for row in stored:
+            figures: dict[str, Any] = dict(row)
+            students[figures["month"]] = int(figures["students"])
             for days in windows:
-                limit = timedelta(days=days)
-                conditions[f"m{n}_{days}"] = within & Q(return_after__lt=limit)
-                tests[f"m{n}_{days}"] = lambda first, second, m=month, limit=limit: (
-                    first in m and second is not None and second - first < limit
-                )
-        counts = self._count(conditions, tests)
-        return [(counts[f"m{n}"], {days: counts[f"m{n}_{days}"] for days in windows}) for n in range(len(months))]
+                again[figures["month"]][days] = int(figures[f"again_{days}"])
+        for first, second in self.live.values():
+            for n, span in enumerate(months):
+                if first in span:
+                    students[n] += 1
+                    for days in windows:
+                        again[n][days] += second is not None and second - first < timedelta(days=days)
+        return list(zip(students, again, strict=True))
