@@ -8,8 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 from babel.dates import format_skeleton
-from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -22,37 +22,35 @@ from coursemarket.schools.selectors import SchoolAccess
 from coursemarket.schools.views.staff import render_dashboard, staff_view
 
 from .exports import BUILDERS, KPI_LABELS, TABLES, as_csv, as_xlsx
-from .forms import PeriodForm
 from .selectors import SORTS, Dashboard, Money, dashboard_context, school_dashboard
 from .sessions import ROWS_SHOWN, SESSION_SORTS, sort_sessions
 from .statement import StatementForm, month_label, month_period, month_start, statement_pdf
 from .tabs import analytics_tabs
+from .views_common import ChosenPeriod, bad_input, period_form_context, period_of, period_query
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass
 class Shown:
-    form: PeriodForm
+    chosen: ChosenPeriod
     board: Dashboard | None  # None when the input is bad
-    preset: str = ""
     sort: str = "revenue"
     descending: bool = True
 
 
 def _board(request: HttpRequest, access: SchoolAccess) -> Shown:
-    """The form and the figures of a valid period (None when the input is bad)."""
+    """The period and the figures of a valid one (None when the input is bad)."""
     zone, today = dashboard_context(school=access.school)
-    form = PeriodForm(request.GET if "period" in request.GET else None, today=today)
-    if form.is_bound and not form.is_valid():
-        return Shown(form, None)
-    preset, period, previous = form.periods()
+    chosen = period_of(request, today=today)
+    if chosen.period is None or chosen.previous is None:
+        return Shown(chosen, None)
     sort = request.GET.get("sort", "revenue")
     sort = sort if sort in SORTS else "revenue"
     descending = request.GET.get("dir", "asc" if sort == "title" else "desc") != "asc"
-    board = school_dashboard(school=access.school, period=period, previous=previous, zone=zone, today=today,
-                             sort=sort, descending=descending)  # fmt: skip
-    return Shown(form, board, preset, sort, descending)
+    board = school_dashboard(school=access.school, period=chosen.period, previous=chosen.previous, zone=zone,
+                             today=today, sort=sort, descending=descending)  # fmt: skip
+    return Shown(chosen, board, sort, descending)
 
 
 @staff_view(Perm.VIEW_ANALYTICS)
@@ -60,13 +58,13 @@ def _board(request: HttpRequest, access: SchoolAccess) -> Shown:
 def dashboard(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
     shown = _board(request, access)
     board = shown.board
-    context: dict[str, Any] = {"form": shown.form, "board": board, "preset": shown.preset,
-                               "tabs": analytics_tabs(slug=access.school.slug, current="overview")}  # fmt: skip
+    context: dict[str, Any] = {
+        **period_form_context(shown.chosen, action=reverse("analytics:dashboard", kwargs={"slug": access.school.slug})),
+        "board": board,
+        "tabs": analytics_tabs(slug=access.school.slug, current="overview"),
+    }
     if board is None:
         return render_dashboard(request, access, "analytics/dashboard.html", context, section="analytics", status=400)
-    query = request.GET.copy()
-    for name in ("sort", "dir", "ssort", "sdir"):
-        query.pop(name, None)
     ssort = request.GET.get("ssort", "starts")
     ssort = ssort if ssort in SESSION_SORTS else "starts"
     sdescending = request.GET.get("sdir", "asc" if ssort in ("starts", "course") else "desc") != "asc"
@@ -84,11 +82,10 @@ def dashboard(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
             for n, (label, point) in enumerate(zip(chart["labels"], board.series, strict=True))
         ],
         summary=_summary_text(board),
-        period_query=query.urlencode(),
+        period_query=period_query(request.GET),
         sort=shown.sort,
         descending=shown.descending,
         sort_columns=_sort_columns(),
-        presets=[("7", _("7 days")), ("30", _("30 days")), ("90", _("90 days")), ("year", _("This year"))],
         statement_form=StatementForm(today=board.today),
         sessions_shown=sessions[:ROWS_SHOWN],
         sessions_total=len(sessions),
@@ -107,7 +104,7 @@ def export(request: HttpRequest, access: SchoolAccess, table: str, fmt: str) -> 
     shown = _board(request, access)
     board = shown.board
     if board is None:
-        return _bad_input(shown.form)
+        return bad_input(shown.chosen.form)
     name = f"analytics-{access.school.slug}-{board.period.start.isoformat()}-{board.period.end.isoformat()}"
     if fmt == "xlsx":
         response = HttpResponse(as_xlsx(board), content_type=XLSX)
@@ -125,7 +122,7 @@ def statement(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
     zone, today = dashboard_context(school=access.school)
     form = StatementForm(request.GET, today=today)
     if not form.is_valid():
-        return _bad_input(form)
+        return bad_input(form)
     first = form.first_day()
     period = month_period(first, today)
     board = school_dashboard(school=access.school, period=period, previous=month_period(month_start(first, 1), today),
@@ -143,12 +140,6 @@ def statement(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
     response = HttpResponse(statement_pdf(request=request, context=context), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="statement-{access.school.slug}-{first:%Y-%m}.pdf"'
     return response
-
-
-def _bad_input(form: forms.Form) -> HttpResponse:
-    """A download asked for with bad input: the form's own (translated) errors, as text."""
-    errors = "; ".join(str(e) for errors in form.errors.values() for e in errors)
-    return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
 
 
 def _sort_columns() -> list[tuple[str, str]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
@@ -29,42 +30,40 @@ from .audience import (
     window_label,
 )
 from .exports import XLSX, as_csv, as_workbook, attachment
-from .forms import PeriodForm
 from .selectors import dashboard_context, percent
 from .tabs import analytics_tabs
+from .views_common import ChosenPeriod, bad_input, period_form_context, period_of, period_query
 
 
-def _audience(request: HttpRequest, access: SchoolAccess) -> tuple[PeriodForm, Audience | None, str, int]:
-    """The form, the figures of a valid period (None when the input is bad), the preset and the cohort span."""
+def _audience(request: HttpRequest, access: SchoolAccess) -> tuple[ChosenPeriod, Audience | None, int]:
+    """The period, the figures of a valid one (None when the input is bad) and the cohort span."""
     zone, today = dashboard_context(school=access.school)
-    form = PeriodForm(request.GET if "period" in request.GET else None, today=today)
+    chosen = period_of(request, today=today)
     span = int(request.GET["cohorts"]) if request.GET.get("cohorts") in {str(n) for n in COHORT_SPANS} else 12
-    if form.is_bound and not form.is_valid():
-        return form, None, "", span
-    preset, period, _previous = form.periods()
-    audience = school_audience(school=access.school, period=period, zone=zone, today=today, cohort_months=span)
-    return form, audience, preset, span
+    if chosen.period is None:
+        return chosen, None, span
+    audience = school_audience(school=access.school, period=chosen.period, zone=zone, today=today, cohort_months=span)
+    return chosen, audience, span
 
 
 @staff_view(Perm.VIEW_ANALYTICS)
 @require_GET
 def audience(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
-    form, figures, preset, span = _audience(request, access)
+    chosen, figures, span = _audience(request, access)
+    action = reverse("analytics:audience", kwargs={"slug": access.school.slug})
     context: dict[str, Any] = {
-        "form": form, "audience": figures, "preset": preset, "span": span,
+        **period_form_context(chosen, action=action, keep={"cohorts": str(span)}),
+        "audience": figures, "span": span,
         "tabs": analytics_tabs(slug=access.school.slug, current="audience"),
         "smallest_group": SMALLEST_GROUP,
-        "presets": [("7", _("7 days")), ("30", _("30 days")), ("90", _("90 days")), ("year", _("This year"))],
     }  # fmt: skip
     if figures is None:
         return render_dashboard(request, access, "analytics/audience.html", context, section="analytics", status=400)
-    query = request.GET.copy()
-    query.pop("cohorts", None)
     context.update(
         zone_label=zone_name(figures.zone),
         start_label=format_day(figures.period.start),
         end_label=format_day(figures.period.end),
-        period_query=query.urlencode(),
+        period_query=period_query(request.GET),
         export_query=request.GET.urlencode(),
         summary=_summary(figures),
         breakdowns=[(b, _breakdown_summary(b)) for b in figures.breakdowns],
@@ -83,10 +82,9 @@ def audience_export(request: HttpRequest, access: SchoolAccess, table: str, fmt:
     """One table as CSV, or every table as one workbook (table "all" in .xlsx)."""
     if (table, fmt) != ("all", "xlsx") and (table not in TABLES or fmt != "csv"):
         raise Http404
-    form, figures, _preset, _span = _audience(request, access)
+    chosen, figures, _span = _audience(request, access)
     if figures is None:
-        errors = "; ".join(str(e) for errors in form.errors.values() for e in errors)
-        return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
+        return bad_input(chosen.form)
     period = figures.period
     name = f"audience-{access.school.slug}-{period.start.isoformat()}-{period.end.isoformat()}"
     if table == "all":

@@ -33,19 +33,19 @@ from .demand import (
     waiting_sessions,
 )
 from .exports import XLSX, Cell, as_csv, as_workbook, attachment, cell
-from .forms import PeriodForm, ThresholdForm
+from .forms import ThresholdForm
 from .funnel import STEP_LABELS, STEPS, Funnel, FunnelRow, school_funnel
 from .selectors import dashboard_context
 from .services import at_risk_threshold_set
 from .tabs import analytics_tabs
+from .views_common import ChosenPeriod, bad_input, period_form_context, period_of, period_query
 
 EXPORTS = ("channels", "courses", "searches", "waitlists", "at_risk")
 
 
 @dataclass
 class Report:
-    form: PeriodForm
-    preset: str = ""
+    chosen: ChosenPeriod
     funnel: Funnel | None = None  # None when the period is bad
     searches: SearchSignals | None = None
     categories: dict[str, str] | None = None
@@ -57,15 +57,14 @@ class Report:
 
 def _report(request: HttpRequest, access: SchoolAccess) -> Report:
     zone, today = dashboard_context(school=access.school)
-    form = PeriodForm(request.GET if "period" in request.GET else None, today=today)
-    if form.is_bound and not form.is_valid():
-        return Report(form)
-    preset, period, _previous = form.periods()
+    chosen = period_of(request, today=today)
+    period = chosen.period
+    if period is None:
+        return Report(chosen)
     school = access.school
     searches = search_signals(school=school, period=period, zone=zone)
     return Report(
-        form=form,
-        preset=preset,
+        chosen=chosen,
         funnel=school_funnel(school=school, period=period, zone=zone),
         searches=searches,
         categories=category_names(sorted({s.category for s in searches.shown if s.category})),
@@ -96,22 +95,24 @@ def funnel(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
     report = _report(request, access)
     if report.funnel is None:
         status = 400
-    context: dict[str, Any] = {"form": report.form, "report": report, "preset": report.preset,
-                               "threshold_form": threshold_form,
-                               "tabs": analytics_tabs(slug=access.school.slug, current="funnel")}  # fmt: skip
+    action = reverse("analytics:funnel", kwargs={"slug": access.school.slug})
+    context: dict[str, Any] = {
+        **period_form_context(report.chosen, action=action),
+        "report": report,
+        "threshold_form": threshold_form,
+        "tabs": analytics_tabs(slug=access.school.slug, current="funnel"),
+    }
     if report.funnel is not None:
         period = report.funnel.period
         if not threshold_form.is_bound:
             threshold_form.initial = {"threshold": report.threshold}
-        query = request.GET.copy()
         context.update(
             funnel=report.funnel,
             step_labels=[str(STEP_LABELS[step]) for step in STEPS],
             zone_label=zone_name(report.zone),
             start_label=format_day(period.start),
             end_label=format_day(period.end),
-            period_query=query.urlencode(),
-            presets=[("7", _("7 days")), ("30", _("30 days")), ("90", _("90 days")), ("year", _("This year"))],
+            period_query=period_query(request.GET),
             few_results=FEW_RESULTS,
             min_visitors=MIN_VISITORS,
             at_risk_days=AT_RISK_DAYS,
@@ -128,8 +129,7 @@ def funnel_export(request: HttpRequest, access: SchoolAccess, table: str, fmt: s
         raise Http404
     report = _report(request, access)
     if report.funnel is None:
-        errors = "; ".join(str(e) for errors in report.form.errors.values() for e in errors)
-        return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
+        return bad_input(report.chosen.form)
     period = report.funnel.period
     name = f"funnel-{access.school.slug}-{period.start.isoformat()}-{period.end.isoformat()}"
     if table == "all":

@@ -10,6 +10,7 @@ from babel.dates import format_skeleton
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -19,35 +20,33 @@ from coursemarket.core.money import babel_locale, format_money, format_number
 from coursemarket.core.times import format_day
 
 from .exports import as_csv
-from .forms import PeriodForm
 from .platform import ZERO_QUERY_MIN_VISITORS, PlatformBoard, platform_dashboard, utc_today
 from .platform_exports import BUILDERS, KPI_LABELS, minutes
+from .views_common import ChosenPeriod, bad_input, period_form_context, period_of, period_query
 
 
-def _board(request: HttpRequest) -> tuple[PeriodForm, PlatformBoard | None, str]:
-    """The form, and the figures of a valid period (None when the input is bad)."""
+def _board(request: HttpRequest) -> tuple[ChosenPeriod, PlatformBoard | None]:
+    """The period, and the figures of a valid one (None when the input is bad), in UTC days."""
     today = utc_today()
-    form = PeriodForm(request.GET if "period" in request.GET else None, today=today)
-    if form.is_bound and not form.is_valid():
-        return form, None, ""
-    preset, period, previous = form.periods()
-    board = platform_dashboard(period=period, previous=previous, today=today,
+    chosen = period_of(request, today=today)
+    if chosen.period is None or chosen.previous is None:
+        return chosen, None
+    board = platform_dashboard(period=chosen.period, previous=chosen.previous, today=today,
                                no_category=_("No category"), online=_("Online"))  # fmt: skip
-    return form, board, preset
+    return chosen, board
 
 
 @staff_member_required
 @require_GET
 def operator_dashboard(request: HttpRequest) -> HttpResponse:
-    form, board, preset = _board(request)
+    chosen, board = _board(request)
     context: dict[str, Any] = {
-        "form": form, "board": board, "preset": preset, "min_visitors": ZERO_QUERY_MIN_VISITORS,
-        "presets": [("7", _("7 days")), ("30", _("30 days")), ("90", _("90 days")), ("year", _("This year"))],
-    }  # fmt: skip
+        **period_form_context(chosen, action=reverse("analytics:operator")),
+        "board": board,
+        "min_visitors": ZERO_QUERY_MIN_VISITORS,
+    }
     if board is None:
         return render(request, "analytics/operator.html", context, status=400)
-    query = request.GET.copy()
-    query.pop("table", None)
     context.update(
         kpis=[{"kpi": kpi, "label": KPI_LABELS[kpi.key]} for kpi in board.kpis()],
         start_label=format_day(board.period.start),
@@ -57,7 +56,7 @@ def operator_dashboard(request: HttpRequest) -> HttpResponse:
         chart=(chart := _chart_data(board)),
         day_rows=list(zip(chart["labels"], board.series, strict=True)),
         summary=_summary_text(board),
-        period_query=query.urlencode(),
+        period_query=period_query(request.GET),
         outbox_minutes=minutes(board.outbox.oldest_waiting),
         tasks_minutes=minutes(board.tasks.oldest_waiting) if board.tasks else None,
         exports=[
@@ -76,10 +75,9 @@ def operator_export(request: HttpRequest) -> HttpResponse:
     table = request.GET.get("table", "")
     if table not in BUILDERS:
         raise Http404
-    form, board, _preset = _board(request)
+    chosen, board = _board(request)
     if board is None:
-        errors = "; ".join(str(e) for errors in form.errors.values() for e in errors)
-        return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
+        return bad_input(chosen.form)
     name = f"platform-{board.period.start.isoformat()}-{board.period.end.isoformat()}-{table}"
     response = HttpResponse(as_csv(BUILDERS[table](board)), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils import translation as dj_translation
@@ -27,8 +27,8 @@ from coursemarket.core.texts import TranslationOrigin, TranslationState, languag
 
 from .changes import school_changes
 from .models import Instructor, Location, ProfileTranslation, School
-from .permissions import Perm
-from .services import require
+from .permissions import Perm, role_has
+from .selectors import membership_for
 
 
 @dataclass(frozen=True)
@@ -36,11 +36,14 @@ class Translatable:
     model: type[models.Model]
     fields: tuple[str, ...]
     permission: Perm
+    # The member whose account the object is linked to (`user`) translates it
+    # too, without the permission: an instructor, their own biography.
+    linked_user_may: bool = False
 
 
 TRANSLATABLE: dict[str, Translatable] = {
     "school": Translatable(School, ("tagline", "description"), Perm.EDIT_PROFILE),
-    "instructor": Translatable(Instructor, ("bio",), Perm.MANAGE_INSTRUCTORS),
+    "instructor": Translatable(Instructor, ("bio",), Perm.MANAGE_INSTRUCTORS, linked_user_may=True),
     "location": Translatable(Location, ("directions",), Perm.MANAGE_LOCATIONS),
 }
 
@@ -55,6 +58,20 @@ def _source_language(obj: models.Model) -> str:
 
 def _kind_of(obj: models.Model) -> str:
     return next(kind for kind, spec in TRANSLATABLE.items() if isinstance(obj, spec.model))
+
+
+def may_translate(*, user: Any, obj: models.Model, role: str | None) -> bool:
+    """Whether a member of `role` in the object's school may translate `obj`'s
+    texts: with the permission that edits the original, or, for a kind that
+    allows it, as the member the object is linked to (an instructor, their own
+    biography; not another instructor's, not the school's texts)."""
+    if role is None:
+        return False
+    spec = TRANSLATABLE[_kind_of(obj)]
+    if role_has(role, spec.permission):
+        return True
+    linked = getattr(obj, "user_id", None)
+    return spec.linked_user_may and linked is not None and linked == getattr(user, "pk", None)
 
 
 def rows_for(obj: models.Model) -> list[ProfileTranslation]:
@@ -77,7 +94,9 @@ def profile_translation_save(
     removes that field's translation), remembering each source's fingerprint."""
     spec = TRANSLATABLE[_kind_of(obj)]
     school = _school_of(obj)
-    require(actor=actor, school=school, perm=spec.permission)
+    membership = membership_for(user=actor, school=school)
+    if not may_translate(user=actor, obj=obj, role=membership.role if membership else None):
+        raise PermissionDenied
     if language not in dict(settings.LANGUAGES) or language == _source_language(obj):
         raise ValidationError(_("Choose another of the site's languages."), code="language")
     unknown = set(texts) - set(spec.fields)

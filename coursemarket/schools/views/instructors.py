@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -69,6 +70,8 @@ def _instructor_page(
         "credentials": list(instructor.credentials.all()),
         "credential_form": credential_form or CredentialForm(prefix="credential"),
         "can_manage": access.can(Perm.MANAGE_INSTRUCTORS),
+        # Their own profile: a link to the editor of their biography in another language.
+        "bio_language": next(code for code, _name in settings.LANGUAGES if code != access.school.default_language),
     }
     status = 400 if form.errors or (credential_form is not None and credential_form.errors) else 200
     return render_dashboard(

@@ -1,6 +1,7 @@
 """The side-by-side editor for a school's own texts in other languages: the
 profile (tagline, description), an instructor's biography, a location's
-directions. Each kind needs the permission that edits the original. The
+directions. Each kind needs the permission that edits the original (an
+instructor also translates their own biography, from their profile). The
 overview lists every text × every language with its state, and gives the
 texts as one file for a professional translator (XLIFF or PO)."""
 
@@ -12,6 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,8 +22,15 @@ from coursemarket.core.translation_files import MAX_FILE_BYTES, TranslationFileF
 
 from .. import translation_files
 from ..permissions import Perm
-from ..selectors import SchoolAccess, user_can
-from ..translations import TRANSLATABLE, allowed_kinds, profile_translation_save, rows_for, translation_overview
+from ..selectors import SchoolAccess
+from ..translations import (
+    TRANSLATABLE,
+    allowed_kinds,
+    may_translate,
+    profile_translation_save,
+    rows_for,
+    translation_overview,
+)
 from .staff import attach_errors, render_dashboard, staff_view
 
 
@@ -35,7 +44,7 @@ def profile_translation_edit(
     obj = access.school if kind == "school" else get_object_or_404(spec.model, pk=object_id, school=access.school)
     if kind == "school" and object_id != access.school.pk:
         raise Http404
-    if not user_can(user=request.user, school=access.school, permission=spec.permission):
+    if not may_translate(user=request.user, obj=obj, role=access.role):
         raise PermissionDenied
     rows = {r.field: r for r in rows_for(obj) if r.language == language}
     machine = any(r.origin == TranslationOrigin.MACHINE for r in rows.values())
@@ -71,11 +80,20 @@ def profile_translation_edit(
         for field in spec.fields
     ]
     languages = [(code, name) for code, name in settings.LANGUAGES if code != access.school.default_language]
+    # An instructor translating their own biography may not open the overview: back to their profile.
+    overview = bool(allowed_kinds(access.can))
+    back = (
+        (reverse("schools:translations", args=[access.school.slug]), _("Translations"))
+        if overview
+        else (reverse("schools:instructor_edit", args=[access.school.slug, obj.pk]), _("My instructor profile"))
+    )
     return render_dashboard(
         request,
         access,
         "schools/dashboard/profile_translation.html",
         {
+            "back_url": back[0],
+            "back_label": back[1],
             "form": form,
             "pairs": pairs,
             "obj": obj,
@@ -85,7 +103,7 @@ def profile_translation_edit(
             "languages": languages,
             "rtl": language in settings.LANGUAGES_BIDI,
         },
-        section="translations",
+        section="translations" if overview else "instructors",
         status=400 if form.errors else 200,
     )
 
