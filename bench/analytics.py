@@ -2,21 +2,25 @@
 
 pretix's users reported a dashboard taking 15 s for 13,000 orders; ours reads
 daily rollups (analytics.CourseDay) and computes only today live. For each
-engine: a fresh database with a catalog (bench.dataset: 2,000 courses, 8,000
-sessions, 100 schools) and `--bookings` confirmed bookings (1,000,000 by
-default) spread over the last 400 days, each paid by one succeeded payment,
-3 % refunded and 5 % cancelled; one school has a fifth of them (the busiest
-school, 200,000 bookings at the default size). Then, timed in one process:
+engine: a fresh database with a catalog (bench.dataset: 10,000 courses,
+30,000 sessions, 2,000 schools, as the issue sets) and `--bookings` confirmed
+bookings (1,000,000 by default) spread over the last 400 days, each paid by
+one succeeded payment (more than the issue's 300,000 payments), 3 % refunded
+and 5 % cancelled, with `--events` course page views per booking (5,000,000);
+one large school has 65 courses and 5 % of the bookings and views (50,000
+bookings at the default size, 100 times the average school). Then, timed in
+one process:
 
 - backfill: `rollup_days` over 400 days for every school (what
   `manage.py analytics_backfill` does once);
 - hourly job: `rollup_recent` (yesterday and today of every school);
 - the nightly rollup of one day (yesterday, every school);
-- the busiest school's analytics pages (overview, audience, funnel & demand)
+- the large school's analytics pages (overview, audience, funnel & demand)
   through Django's test client (sign-in, page, template), 30 days / 90 days /
   this year: the first request and the median and p95 of 10 after it (all
-  uncached: nothing in the pages is cached; the rollups are the only stored
-  help);
+  uncached: nothing in the pages is cached, the rollups are the only stored
+  help; the process has served one staff page before, so "first" is not
+  Python importing the project);
 - the same period computed live from bookings and payments without rollups,
   to show what they save;
 - each query of today's live part, with its plan on PostgreSQL (the payments
@@ -49,6 +53,9 @@ TARGET_MS = 300.0  # each page's p95
 NIGHTLY_TARGET_S = 30.0
 BACKFILL_TARGET_S = 15 * 60.0
 SAMPLES = 10
+SCHOOLS = 2_000
+LARGE_SHARE = 0.05  # of the bookings and views: 100 times the average school's
+LARGE_COURSES = 60
 BATCH = 5000
 
 
@@ -69,18 +76,23 @@ def load_in_child(bookings: int, events_per_booking: int) -> None:
     from coursemarket.accounts.models import User
     from coursemarket.activity.models import Event, Kind
     from coursemarket.bookings.models import Booking, BookingState
-    from coursemarket.catalog.models import Session
+    from coursemarket.catalog.models import Course, Session
     from coursemarket.payments.models import Payment, PaymentState, Refund, RefundState
     from coursemarket.schools.models import Membership, Role, School
 
     rng = random.Random(19)
-    info = load_catalog(courses=2_000, sessions=8_000, schools=100, seed=19)
+    info = load_catalog(courses=10_000, sessions=30_000, schools=SCHOOLS, seed=19)
+    # The large school: the first one, given LARGE_COURSES of the others' courses and their sessions.
+    large = School.objects.order_by("pk").values_list("pk", flat=True).first()
+    moved = list(Course.objects.exclude(school_id=large).order_by("pk").values_list("pk", flat=True)[:LARGE_COURSES])
+    Course.objects.filter(pk__in=moved).update(school_id=large)
+    Session.objects.filter(course_id__in=moved).update(school_id=large)
     sessions = list(
         Session.objects.filter(course__price__isnull=False).values_list(
             "pk", "school_id", "course__price", "course__currency", "course_id"
         )
     )
-    busiest = min(school for _pk, school, _p, _c, _course in sessions)
+    busiest = large
     hot = [s for s in sessions if s[1] == busiest]
     school_of = {pk: school for pk, school, _price, _currency, _course in sessions}
     people = User.objects.bulk_create(
@@ -96,7 +108,9 @@ def load_in_child(bookings: int, events_per_booking: int) -> None:
         size = min(BATCH, bookings - made)
         rows = []
         for n in range(size):
-            pk, _school, price, currency, _course = rng.choice(hot) if rng.random() < 0.2 else rng.choice(sessions)
+            pk, _school, price, currency, _course = (
+                rng.choice(hot) if rng.random() < LARGE_SHARE else rng.choice(sessions)
+            )
             confirmed = now - timedelta(seconds=rng.randint(0, 400 * 86400))
             cancelled = rng.random() < 0.05
             seats = 1 if rng.random() < 0.8 else 2
@@ -138,7 +152,7 @@ def load_in_child(bookings: int, events_per_booking: int) -> None:
                           anonymous_id=f"v{rng.randrange(10**9)}",
                           created_at=now - timedelta(seconds=rng.randint(0, 400 * 86400)))
                     for _pk, school, _price, _currency, course in (
-                        rng.choice(hot) if rng.random() < 0.2 else rng.choice(sessions)
+                        rng.choice(hot) if rng.random() < LARGE_SHARE else rng.choice(sessions)
                         for _n in range(size * events_per_booking)
                     )
                 ],
@@ -193,6 +207,7 @@ def measure_in_child(out: str) -> None:
 
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(owner)
+    assert client.get(reverse("schools:dashboard", kwargs={"slug": school.slug})).status_code == 200  # warm up
     url = reverse("analytics:dashboard", kwargs={"slug": school.slug})
     pages: dict[str, dict[str, float]] = {}
     for name in ("dashboard", "audience", "funnel"):
@@ -257,7 +272,7 @@ def main() -> int:
         with open(out) as handle:
             result = json.load(handle)
         print(f"\n{engine}: {result['bookings']:,} bookings, {result['events']:,} events,"
-              f" the busiest school {result['busiest_school_bookings']:,} bookings")  # fmt: skip
+              f" the large school {result['busiest_school_bookings']:,} bookings")  # fmt: skip
         backfill_ok = result["backfill_s"] <= BACKFILL_TARGET_S
         nightly_ok = result["nightly_one_day_s"] <= NIGHTLY_TARGET_S
         missed += (not backfill_ok) + (not nightly_ok)

@@ -114,11 +114,15 @@ class Firsts:
         self.stored = SchoolStudent.objects.filter(school=school).exclude(student_id__in=fresh)
         self.live = _firsts_of(school, fresh)
 
-    def _count(self, conditions: dict[str, Q], test: dict[str, Any]) -> dict[str, int]:
-        """Each named condition counted over the stored rows (one query) plus the live ones."""
+    def _count(self, spans: dict[str, Span], conditions: dict[str, Q], test: dict[str, Any]) -> dict[str, int]:
+        """Each named condition (each about a first booking in one of `spans`)
+        counted over the stored rows (one query, on the index of first bookings) plus the live ones."""
         counts = {name: 0 for name in conditions}
         if conditions:
-            stored = self.stored.aggregate(**{name: Count("pk", filter=q) for name, q in conditions.items()})
+            within = self.stored.filter(
+                first_at__gte=min(s.since for s in spans.values()), first_at__lt=max(s.until for s in spans.values())
+            )
+            stored = within.aggregate(**{name: Count("pk", filter=q) for name, q in conditions.items()})
             counts = {name: int(stored[name] or 0) for name in conditions}
         for first, second in self.live.values():
             for name in conditions:
@@ -128,6 +132,7 @@ class Firsts:
     def new_in(self, spans: dict[str, Span]) -> dict[str, int]:
         """Per span: students whose first booking with the school was in it."""
         return self._count(
+            spans,
             {key: Q(first_at__gte=s.since, first_at__lt=s.until) for key, s in spans.items()},
             {key: (lambda first, second, s=s: first in s) for key, s in spans.items()},
         )
@@ -135,6 +140,7 @@ class Firsts:
     def once_in(self, spans: dict[str, Span]) -> dict[str, int]:
         """Per span: students whose first booking was in it and who did not book again before it ended."""
         return self._count(
+            spans,
             {
                 key: Q(first_at__gte=s.since, first_at__lt=s.until)
                 & (Q(second_at__isnull=True) | Q(second_at__gte=s.until))
