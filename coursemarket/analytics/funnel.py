@@ -27,12 +27,13 @@ from __future__ import annotations
 
 import zoneinfo
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import BooleanField, Case, CharField, Count, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models import BooleanField, Case, CharField, Count, Exists, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import TruncDate
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -44,8 +45,9 @@ from coursemarket.payments.models import Payment
 from coursemarket.promotions.models import Referral
 from coursemarket.promotions.referrals import attribution_days
 
+from .models import FunnelDay
 from .selectors import Period, percent
-from .zones import day_bounds
+from .zones import day_bounds, local_today
 
 STEPS = ("views", "started", "checkout", "paid")
 STEP_LABELS: dict[str, str | Promise] = {
@@ -167,27 +169,36 @@ class Funnel:
         return rows
 
 
-def school_funnel(*, school: Any, period: Period, zone: zoneinfo.ZoneInfo) -> Funnel:
-    """The funnel of `school` over the local days of `period`. Three queries
-    (courses, views, bookings with their channel and steps)."""
-    since, until = day_bounds(period.start, period.end, zone)
-    titles = dict(Course.objects.filter(school=school).values_list("pk", "title"))
-    cells: dict[tuple[int, str], Steps] = {}
+FunnelKey = tuple[int, date, str]  # course id, local day, channel
 
-    def cell(course_id: int, channel: str) -> Steps:
-        return cells.setdefault((course_id, channel), Steps())
+
+def compute_funnel_days(
+    *, school: Any, start: date, end: date, zone: zoneinfo.ZoneInfo, courses: list[int] | None = None
+) -> dict[FunnelKey, Steps]:
+    """The funnel of `school` per course, local day and channel, from local
+    day `start` to `end` inclusive, computed from the truth (the activity log,
+    bookings, payments, referrals). Three queries whatever the range (two
+    when the school's `courses` are given)."""
+    since, until = day_bounds(start, end, zone)
+    if courses is None:
+        courses = list(Course.objects.filter(school=school).values_list("pk", flat=True))
+    cells: dict[FunnelKey, Steps] = {}
+
+    def cell(course_id: int, day: date, channel: str) -> Steps:
+        return cells.setdefault((course_id, day, channel), Steps())
 
     views = (
         Event.objects.filter(
-            kind=Kind.COURSE_VIEW, school_id=school.pk, object_id__in=list(titles),
+            kind=Kind.COURSE_VIEW, school_id=school.pk, object_id__in=courses,
             created_at__gte=since, created_at__lt=until,
         )
-        .values("object_id", "channel")
+        .annotate(local_day=TruncDate("created_at", tzinfo=zone))
+        .values("object_id", "local_day", "channel")
         .annotate(n=Count("pk"))
     )  # fmt: skip
     for entry in views:
         if entry["object_id"] is not None:
-            cell(entry["object_id"], funnel_channel(entry["channel"])).views += entry["n"]
+            cell(entry["object_id"], entry["local_day"], funnel_channel(entry["channel"])).views += entry["n"]
 
     booking_type = ContentType.objects.get_for_model(Booking)
     first_view = (
@@ -207,6 +218,7 @@ def school_funnel(*, school: Any, period: Period, zone: zoneinfo.ZoneInfo) -> Fu
     started = (
         Booking.objects.filter(session__school=school, state__in=STARTED, created_at__gte=since, created_at__lt=until)
         .annotate(
+            local_day=TruncDate("created_at", tzinfo=zone),
             invited=Case(When(no_channel, then=invited), default=Value(False), output_field=BooleanField()),
         )
         .annotate(
@@ -221,7 +233,7 @@ def school_funnel(*, school: Any, period: Period, zone: zoneinfo.ZoneInfo) -> Fu
                 output_field=BooleanField(),
             ),
         )
-        .values("session__course_id", "channel", "invited", "viewed_from")
+        .values("session__course_id", "local_day", "channel", "invited", "viewed_from")
         .annotate(
             n=Count("pk"),
             checkout=Count("pk", filter=Q(reached_checkout=True)),
@@ -236,10 +248,42 @@ def school_funnel(*, school: Any, period: Period, zone: zoneinfo.ZoneInfo) -> Fu
             channel = "referral"
         else:
             channel = funnel_channel(sold["viewed_from"])
-        target = cell(sold["session__course_id"], channel)
+        target = cell(sold["session__course_id"], sold["local_day"], channel)
         target.started += sold["n"]
         target.checkout += sold["checkout"]
         target.paid += sold["paid"]
+    return cells
+
+
+def school_funnel(*, school: Any, period: Period, zone: zoneinfo.ZoneInfo, today: date | None = None) -> Funnel:
+    """The funnel of `school` over the local days of `period`: the stored
+    days (FunnelDay, kept by the rollup job) summed by the database, today's
+    computed live. Four queries (courses, the stored sums, today's views and bookings)."""
+    today = today or local_today(zone)
+    titles = dict(Course.objects.filter(school=school).values_list("pk", "title"))
+    cells: dict[tuple[int, str], Steps] = {}
+
+    def cell(course_id: int, channel: str) -> Steps:
+        return cells.setdefault((course_id, channel), Steps())
+
+    last = min(period.end, today - timedelta(days=1))
+    if period.start <= last:
+        stored = (
+            FunnelDay.objects.filter(school=school, day__gte=period.start, day__lte=last)
+            .values("course_id", "channel")
+            .annotate(**{f"sum_{name}": Sum(name) for name in STEPS})
+            .order_by()
+        )
+        for row in stored:
+            sums: dict[str, Any] = dict(row)
+            target = cell(sums["course_id"], sums["channel"])
+            for name in STEPS:
+                setattr(target, name, getattr(target, name) + (sums[f"sum_{name}"] or 0))
+    if today in period:
+        for (course_id, _day, channel), steps in compute_funnel_days(
+            school=school, start=today, end=today, zone=zone, courses=list(titles)
+        ).items():
+            cell(course_id, channel).add(steps)
 
     total = FunnelRow(None, str(_("All courses")), ALL_CHANNELS)
     by_channel = {channel: FunnelRow(None, str(_("All courses")), channel) for channel in CHANNELS}

@@ -58,6 +58,38 @@ class CourseDay(models.Model):
         return f"{self.course_id} {self.day} {self.currency}"
 
 
+class FunnelDay(models.Model):
+    """One course's booking funnel for one day of the school's calendar and
+    one channel (analytics.funnel): course views, and of the bookings started
+    that day how many reached checkout and were paid. Kept by the rollup job,
+    which also recomputes the day a booking was started when it is paid
+    later; the funnel page sums these and computes today live."""
+
+    school = models.ForeignKey(
+        "schools.School", verbose_name=_("school"), on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    course = models.ForeignKey(
+        "catalog.Course", verbose_name=_("course"), on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    day = models.DateField(_("day"))
+    channel = models.CharField(_("channel"), max_length=20)  # analytics.funnel.CHANNELS
+    views = models.PositiveIntegerField(_("course page views"), default=0)
+    started = models.PositiveIntegerField(_("bookings started"), default=0)
+    checkout = models.PositiveIntegerField(_("reached checkout"), default=0)
+    paid = models.PositiveIntegerField(_("paid or confirmed"), default=0)
+    computed_at = models.DateTimeField(_("computed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("funnel day")
+        verbose_name_plural = _("funnel days")
+        constraints = [
+            models.UniqueConstraint(fields=["school", "day", "course", "channel"], name="analytics_one_funnel_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course_id} {self.day} {self.channel}"
+
+
 class SchoolStudent(models.Model):
     """When a student's first and second bookings with a school were confirmed:
     what "new", "repeat" and the cohorts are counted from, without reading

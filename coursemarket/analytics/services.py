@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coursemarket.audit.services import audit_record
+from coursemarket.bookings.models import Booking
 from coursemarket.notifications.rendering import language_for
 from coursemarket.notifications.services import absolute_url
 from coursemarket.schools.models import School
@@ -21,7 +22,8 @@ from coursemarket.schools.permissions import Perm
 from coursemarket.schools.services import require
 
 from .demand import SessionAtRisk, all_thresholds, upcoming_sessions_at_risk
-from .models import AT_RISK_THRESHOLD_DEFAULT, AtRiskAlert, CourseDay, SchoolAnalyticsSettings
+from .funnel import STEPS, compute_funnel_days
+from .models import AT_RISK_THRESHOLD_DEFAULT, AtRiskAlert, CourseDay, FunnelDay, SchoolAnalyticsSettings
 from .rollups import compute_course_days
 from .students import refresh_school_students
 from .zones import day_bounds, local_today, school_zone
@@ -41,8 +43,9 @@ def rollup_days(*, start: date, end: date, school: School | None = None) -> Roll
     for `school`, or for every school. Idempotent and re-runnable for any
     range: each school's days are deleted and written again in one
     transaction per month, so a reader sees either the old or the new rows.
-    The first bookings (SchoolStudent) of the students who booked in the
-    range are refreshed too."""
+    The funnel (FunnelDay) is kept alike, with the earlier days of bookings
+    confirmed in the range; the first bookings (SchoolStudent) of the
+    students who booked in the range are refreshed too."""
     if end < start:
         raise ValueError("end before start")
     schools = [school] if school is not None else list(School.objects.order_by("pk"))
@@ -54,6 +57,7 @@ def rollup_days(*, start: date, end: date, school: School | None = None) -> Roll
             last = min(end, first + timedelta(days=MAX_DAYS_PER_PASS - 1))
             rows += _rollup_school(school=one, start=first, end=last, zone=zone)
             first = last + timedelta(days=1)
+        _rollup_late_funnel_days(school=one, start=start, end=end, zone=zone)
         refresh_school_students(
             school=one, since=day_bounds(start, end, zone)[0], until=day_bounds(start, end, zone)[1]
         )
@@ -62,13 +66,49 @@ def rollup_days(*, start: date, end: date, school: School | None = None) -> Roll
 
 def _rollup_school(*, school: School, start: date, end: date, zone: Any) -> int:
     figures = compute_course_days(school=school, start=start, end=end, zone=zone)
+    funnel = compute_funnel_days(school=school, start=start, end=end, zone=zone)
     now = timezone.now()
     with transaction.atomic():
         CourseDay.objects.filter(school=school, day__gte=start, day__lte=end).delete()
         CourseDay.objects.bulk_create(
             [CourseDay(school=school, computed_at=now, **row.values()) for row in figures.values()], batch_size=500
         )
+        _store_funnel(school=school, start=start, end=end, funnel=funnel, now=now)
     return len(figures)
+
+
+def _store_funnel(*, school: School, start: date, end: date, funnel: dict[Any, Any], now: Any) -> None:
+    FunnelDay.objects.filter(school=school, day__gte=start, day__lte=end).delete()
+    FunnelDay.objects.bulk_create(
+        [
+            FunnelDay(school=school, course_id=course_id, day=day, channel=channel, computed_at=now,
+                      **{name: getattr(steps, name) for name in STEPS})
+            for (course_id, day, channel), steps in funnel.items()
+            if not steps.empty
+        ],
+        batch_size=500,
+    )  # fmt: skip
+
+
+def _rollup_late_funnel_days(*, school: School, start: date, end: date, zone: Any) -> int:
+    """The funnel counts a booking on the day it was started: a booking
+    started before `start` and confirmed in the range (paid by transfer days
+    later, or a waitlist place that became a booking) changes that earlier
+    day's row, so those days are computed again, one by one."""
+    since, until = day_bounds(start, end, zone)
+    days = sorted(
+        {
+            created.astimezone(zone).date()
+            for created in Booking.objects.filter(
+                session__school=school, confirmed_at__gte=since, confirmed_at__lt=until, created_at__lt=since
+            ).values_list("created_at", flat=True)
+        }
+    )
+    for day in days:
+        funnel = compute_funnel_days(school=school, start=day, end=day, zone=zone)
+        with transaction.atomic():
+            _store_funnel(school=school, start=day, end=day, funnel=funnel, now=timezone.now())
+    return len(days)
 
 
 def rollup_recent() -> RollupResult:
