@@ -24,6 +24,7 @@ BM25_WEIGHTS = "10.0, 4.0, 1.0, 4.0, 2.0, 2.0, 2.0, 2.0, 0.0"
 PG_WEIGHTS = "'{0.1, 0.2, 0.4, 1.0}'"
 LIMIT = 300  # hits scored and ranked; beyond them the listing filters by the full match
 INDEX_VERSION_KEY = "catalog:search:index"
+TITLES = "catalog_search_titles"  # SQLite: autocomplete's FTS5 table of titles (migration 0014)
 IDS_CACHE_SECONDS = 600
 
 
@@ -187,30 +188,36 @@ def hits(question: Question, *, limit: int | None = None) -> list[Hit]:
 
 def prefix_titles(forms: list[tuple[str, ...]], prefix: str, *, limit: int) -> list[int]:
     """Courses whose title has every word in `forms` and a word starting with
-    `prefix` (autocomplete), best first."""
+    `prefix` (autocomplete), best first. Asked of the titles' own index
+    (migration catalog 0014), not of the whole documents': a prefix is
+    expanded over the titles' words alone. SQLite: the FTS5 table of titles
+    (prefix indexes of 1-3 characters), ranked by bm25 over the title;
+    PostgreSQL: the GIN index of the titles' tsvector finds them, ranked as
+    before on the document's weighted vector with the words as title words."""
     sqlite = connection.vendor != "postgresql"
     if sqlite:
-        parts = [f"title : {_fts_or(group)}" for group in forms]
+        parts = [_fts_or(group) for group in forms]
         if prefix:
-            parts.append(f'title : "{prefix}" *')
-        sql = (
-            "SELECT course_id FROM catalog_search_fts "
-            "WHERE catalog_search_fts MATCH %s AND rank MATCH %s ORDER BY rank LIMIT %s"
-        )
+            parts.append(f'"{prefix}" *')
         expr = " AND ".join(parts)
+        sql = f"SELECT course_id FROM {TITLES} WHERE {TITLES} MATCH %s ORDER BY rank LIMIT %s"  # noqa: S608
+        params: list[str | int] = [expr, limit * 4]
     else:
-        parts = [_pg_or(group, "A") for group in forms]
+        parts = [_pg_or(group) for group in forms]
+        weighted = [_pg_or(group, "A") for group in forms]
         if prefix:
-            parts.append(f"'{prefix}':*A")
+            parts.append(f"'{prefix}':*")
+            weighted.append(f"'{prefix}':*A")
         expr = " & ".join(parts)
         sql = (
-            "SELECT course_id FROM catalog_searchdocument WHERE vector @@ to_tsquery('simple', %s) "  # noqa: S608
+            "SELECT course_id FROM catalog_searchdocument "  # noqa: S608 - constants only
+            "WHERE to_tsvector('simple'::regconfig, title) @@ to_tsquery('simple', %s) "
             f"GROUP BY course_id ORDER BY MAX(ts_rank_cd({PG_WEIGHTS}, vector, to_tsquery('simple', %s), 2)) DESC, 1 "
             "LIMIT %s"
         )
+        params = [expr, " & ".join(weighted), limit]
     if not expr:
         return []
-    params: list[str | int] = [expr, f"bm25({BM25_WEIGHTS})", limit * 4] if sqlite else [expr, expr, limit]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         found = dict.fromkeys(row[0] for row in cursor.fetchall())  # best first, a course once

@@ -29,12 +29,13 @@ from ..models import (
     Session,
     SessionStatus,
 )
-from .engines import INDEX_VERSION_KEY
+from .engines import INDEX_VERSION_KEY, TITLES
 from .normalise import STOP_WORDS, stem, words
 
 VOCABULARY_VERSION_KEY = "catalog:search:vocabulary"
 FIELDS = ("title", "summary", "body", "skills", "category", "school", "people", "city")
 CHUNK = 2000
+FTS_TABLES = ("catalog_search_fts", TITLES)  # SQLite: fed by triggers on the documents
 
 
 @dataclass
@@ -216,7 +217,8 @@ def rebuild() -> tuple[int, int]:
             )
             if sqlite:
                 with connection.cursor() as cursor:
-                    cursor.execute("INSERT INTO catalog_search_fts(catalog_search_fts) VALUES ('rebuild')")
+                    for table in FTS_TABLES:  # the documents' index and autocomplete's titles
+                        cursor.execute(f"INSERT INTO {table}({table}) VALUES ('rebuild')")  # noqa: S608
                     for sql in triggers:
                         cursor.execute(sql)
             vocabulary_changed()
