@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db import connection
 
+from ..models import SearchDocument
+
 # SQLite: weights of title, summary, body, skills, category, school, people,
 # city (course_id is not indexed). PostgreSQL: {D, C, B, A} for body; category,
 # school, people, city; summary and skills; title.
@@ -98,10 +100,16 @@ def _ranked(match: str, limit: int) -> list[tuple[int, float]]:
     taken straight from the engine: SQLite's FTS5 sorts by its `rank` (bm25
     with our column weights) and stops at the limit, nothing is grouped or
     materialised; a course's documents in other languages are dropped after
-    the first (its best). PostgreSQL ranks its bounded candidate set."""
-    if connection.vendor != "postgresql":
+    the first (its best). PostgreSQL ranks its bounded candidate set.
+
+    SQLite: FTS5 gives the documents' rowids alone and their courses are read
+    by id in a second query. Asking FTS5 for `course_id` made it fetch each
+    hit's whole row from its external content (descriptions included) to
+    return one integer: for the 600 best, more than the ranking itself."""
+    sqlite = connection.vendor != "postgresql"
+    if sqlite:
         sql = (
-            "SELECT course_id, rank FROM catalog_search_fts "
+            "SELECT rowid, rank FROM catalog_search_fts "
             "WHERE catalog_search_fts MATCH %s AND rank MATCH %s ORDER BY rank LIMIT %s"
         )
         params: list[str | int] = [match, f"bm25({BM25_WEIGHTS})", limit * 2]
@@ -115,9 +123,18 @@ def _ranked(match: str, limit: int) -> list[tuple[int, float]]:
     best: dict[int, float] = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for course_id, score in cursor.fetchall():
+        rows = cursor.fetchall()
+        if sqlite and rows:
+            table = SearchDocument._meta.db_table
+            cursor.execute(
+                f'SELECT id, course_id FROM "{table}" WHERE id IN (SELECT value FROM json_each(%s))',  # noqa: S608
+                [json.dumps([row[0] for row in rows])],
+            )
+            courses = dict(cursor.fetchall())
+            rows = [(courses[rowid], rank) for rowid, rank in rows if rowid in courses]
+        for course_id, score in rows:
             if course_id not in best:  # rows come best first
-                best[course_id] = -float(score) if connection.vendor != "postgresql" else float(score)
+                best[course_id] = -float(score) if sqlite else float(score)
     return list(best.items())[:limit]
 
 
@@ -133,7 +150,15 @@ def matching_ids(question: Question) -> list[int]:
     found: list[int] | None = cache.get(key)
     if found is None:
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT DISTINCT course_id FROM ({sql}) matched ORDER BY 1", params)  # noqa: S608
+            if connection.vendor == "postgresql":
+                cursor.execute(f"SELECT DISTINCT course_id FROM ({sql}) matched ORDER BY 1", params)  # noqa: S608
+            else:  # the documents' rowids from FTS5, their courses by id (see _ranked)
+                table = SearchDocument._meta.db_table
+                cursor.execute(
+                    f'SELECT DISTINCT d.course_id FROM "{table}" d WHERE d.id IN ('  # noqa: S608
+                    "SELECT rowid FROM catalog_search_fts WHERE catalog_search_fts MATCH %s) ORDER BY 1",
+                    params,
+                )
             found = [row[0] for row in cursor.fetchall()]
         cache.set(key, found, IDS_CACHE_SECONDS)
     return found
