@@ -123,10 +123,9 @@ def _listing(request: HttpRequest, *, category_slug: str = "") -> HttpResponse:
 def _results_grid(courses: list[Course], cards: dict[int, SafeString], why: dict[int, str] | None) -> SafeString:
     """The page's cards in order, each with its "why this result" line when
     searching (`why` is None otherwise), joined here rather than by a loop
-    in the template: the loop.s
-    filter, condition and include per card cost ~0.6 ms a page (the cards
-    themselves come from the cache).
-    The markup is the template's, byte for byte (catalog/tests/test_results_grid.py)."""
+    in the template, whose filter, condition and include per card cost
+    ~0.6 ms a page (the cards themselves come from their cache). The markup
+    is the template's, byte for byte (catalog/tests/test_results_grid.py)."""
     if why is None:
         return mark_safe("".join(cards[course.id] for course in courses))  # noqa: S308 - rendered cards
     label = gettext("Why this result:")
