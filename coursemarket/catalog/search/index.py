@@ -235,6 +235,13 @@ def rebuild() -> tuple[int, int]:
             # every published course through the status index instead of
             # reading the matches by id.
             cursor.execute("ANALYZE")
+        elif not connection.in_atomic_block:
+            # VACUUM too (it refuses to run in a transaction): it empties the
+            # GIN indexes' pending lists (the documents' vectors and
+            # autocomplete's titles) that a rebuild's inserts filled, which
+            # every search would otherwise scan (a title prefix: ~9 ms
+            # instead of ~2 at 30,000 courses).
+            cursor.execute("VACUUM ANALYZE catalog_searchdocument")
         else:
             cursor.execute("ANALYZE catalog_searchdocument")
     return total, len(counts)
