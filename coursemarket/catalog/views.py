@@ -100,7 +100,11 @@ def _listing(request: HttpRequest, *, category_slug: str = "") -> HttpResponse:
         "listing": listing,
         "page": page,
         "courses": courses,
-        "cards": course_cards(courses, next_sessions_for(courses, filters), request=request, eager=3),
+        "results": _results_grid(
+            courses,
+            course_cards(courses, next_sessions_for(courses, filters), request=request, eager=3),
+            why if listing.search else None,
+        ),
         "filters": filters,
         "categories": category_nodes(),
         "category": category_by_slug(category_slug) if category_slug else None,
@@ -114,6 +118,32 @@ def _listing(request: HttpRequest, *, category_slug: str = "") -> HttpResponse:
     response = render(request, "catalog/_results.html" if partial else "catalog/course_list.html", context)
     patch_vary_headers(response, ["Accept"])  # the same address answers JSON when asked
     return response
+
+
+def _results_grid(courses: list[Course], cards: dict[int, SafeString], why: dict[int, str] | None) -> SafeString:
+    """The page's cards in order, each with its "why this result" line when
+    searching (`why` is None otherwise), joined here rather than by a loop
+    in the template, whose filter, condition and include per card cost
+    ~0.6 ms a page (the cards themselves come from their cache). The markup
+    is the template's, byte for byte (catalog/tests/test_results_grid.py)."""
+    if why is None:
+        return mark_safe("".join(cards[course.id] for course in courses))  # noqa: S308 - rendered cards
+    label = gettext("Why this result:")
+    parts = []
+    for course in courses:
+        line = why.get(course.id)
+        because = (
+            format_html(
+                '<p class="search-why"><i class="bi bi-info-circle" aria-hidden="true"></i> '
+                '<span class="visually-hidden">{} </span>{}</p>',
+                label,
+                line,
+            )
+            if line
+            else ""
+        )
+        parts.append(format_html('<div class="course-result">{}{}\n</div>', cards[course.id], because))
+    return mark_safe("".join(parts))  # noqa: S308 - each part escaped by format_html
 
 
 def _filter_choices(request: HttpRequest, context: dict[str, object], facets: dict[str, dict[str, int]]) -> str:

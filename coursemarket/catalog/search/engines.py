@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db import connection
 
+from ..models import SearchDocument
+
 # SQLite: weights of title, summary, body, skills, category, school, people,
 # city (course_id is not indexed). PostgreSQL: {D, C, B, A} for body; category,
 # school, people, city; summary and skills; title.
@@ -24,6 +26,7 @@ BM25_WEIGHTS = "10.0, 4.0, 1.0, 4.0, 2.0, 2.0, 2.0, 2.0, 0.0"
 PG_WEIGHTS = "'{0.1, 0.2, 0.4, 1.0}'"
 LIMIT = 300  # hits scored and ranked; beyond them the listing filters by the full match
 INDEX_VERSION_KEY = "catalog:search:index"
+TITLES = "catalog_search_titles"  # SQLite: autocomplete's FTS5 table of titles (migration 0014)
 IDS_CACHE_SECONDS = 600
 
 
@@ -97,10 +100,16 @@ def _ranked(match: str, limit: int) -> list[tuple[int, float]]:
     taken straight from the engine: SQLite's FTS5 sorts by its `rank` (bm25
     with our column weights) and stops at the limit, nothing is grouped or
     materialised; a course's documents in other languages are dropped after
-    the first (its best). PostgreSQL ranks its bounded candidate set."""
-    if connection.vendor != "postgresql":
+    the first (its best). PostgreSQL ranks its bounded candidate set.
+
+    SQLite: FTS5 gives the documents' rowids alone and their courses are read
+    by id in a second query. Asking FTS5 for `course_id` made it fetch each
+    hit's whole row from its external content (descriptions included) to
+    return one integer: for the 600 best, more than the ranking itself."""
+    sqlite = connection.vendor != "postgresql"
+    if sqlite:
         sql = (
-            "SELECT course_id, rank FROM catalog_search_fts "
+            "SELECT rowid, rank FROM catalog_search_fts "
             "WHERE catalog_search_fts MATCH %s AND rank MATCH %s ORDER BY rank LIMIT %s"
         )
         params: list[str | int] = [match, f"bm25({BM25_WEIGHTS})", limit * 2]
@@ -114,9 +123,18 @@ def _ranked(match: str, limit: int) -> list[tuple[int, float]]:
     best: dict[int, float] = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for course_id, score in cursor.fetchall():
+        rows = cursor.fetchall()
+        if sqlite and rows:
+            table = SearchDocument._meta.db_table
+            cursor.execute(
+                f'SELECT id, course_id FROM "{table}" WHERE id IN (SELECT value FROM json_each(%s))',  # noqa: S608
+                [json.dumps([row[0] for row in rows])],
+            )
+            courses = dict(cursor.fetchall())
+            rows = [(courses[rowid], rank) for rowid, rank in rows if rowid in courses]
+        for course_id, score in rows:
             if course_id not in best:  # rows come best first
-                best[course_id] = -float(score) if connection.vendor != "postgresql" else float(score)
+                best[course_id] = -float(score) if sqlite else float(score)
     return list(best.items())[:limit]
 
 
@@ -132,7 +150,15 @@ def matching_ids(question: Question) -> list[int]:
     found: list[int] | None = cache.get(key)
     if found is None:
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT DISTINCT course_id FROM ({sql}) matched ORDER BY 1", params)  # noqa: S608
+            if connection.vendor == "postgresql":
+                cursor.execute(f"SELECT DISTINCT course_id FROM ({sql}) matched ORDER BY 1", params)  # noqa: S608
+            else:  # the documents' rowids from FTS5, their courses by id (see _ranked)
+                table = SearchDocument._meta.db_table
+                cursor.execute(
+                    f'SELECT DISTINCT d.course_id FROM "{table}" d WHERE d.id IN ('  # noqa: S608
+                    "SELECT rowid FROM catalog_search_fts WHERE catalog_search_fts MATCH %s) ORDER BY 1",
+                    params,
+                )
             found = [row[0] for row in cursor.fetchall()]
         cache.set(key, found, IDS_CACHE_SECONDS)
     return found
@@ -187,30 +213,36 @@ def hits(question: Question, *, limit: int | None = None) -> list[Hit]:
 
 def prefix_titles(forms: list[tuple[str, ...]], prefix: str, *, limit: int) -> list[int]:
     """Courses whose title has every word in `forms` and a word starting with
-    `prefix` (autocomplete), best first."""
+    `prefix` (autocomplete), best first. Asked of the titles' own index
+    (migration catalog 0014), not of the whole documents': a prefix is
+    expanded over the titles' words alone. SQLite: the FTS5 table of titles
+    (prefix indexes of 1-3 characters), ranked by bm25 over the title;
+    PostgreSQL: the GIN index of the titles' tsvector finds them, ranked as
+    before on the document's weighted vector with the words as title words."""
     sqlite = connection.vendor != "postgresql"
     if sqlite:
-        parts = [f"title : {_fts_or(group)}" for group in forms]
+        parts = [_fts_or(group) for group in forms]
         if prefix:
-            parts.append(f'title : "{prefix}" *')
-        sql = (
-            "SELECT course_id FROM catalog_search_fts "
-            "WHERE catalog_search_fts MATCH %s AND rank MATCH %s ORDER BY rank LIMIT %s"
-        )
+            parts.append(f'"{prefix}" *')
         expr = " AND ".join(parts)
+        sql = f"SELECT course_id FROM {TITLES} WHERE {TITLES} MATCH %s ORDER BY rank LIMIT %s"  # noqa: S608
+        params: list[str | int] = [expr, limit * 4]
     else:
-        parts = [_pg_or(group, "A") for group in forms]
+        parts = [_pg_or(group) for group in forms]
+        weighted = [_pg_or(group, "A") for group in forms]
         if prefix:
-            parts.append(f"'{prefix}':*A")
+            parts.append(f"'{prefix}':*")
+            weighted.append(f"'{prefix}':*A")
         expr = " & ".join(parts)
         sql = (
-            "SELECT course_id FROM catalog_searchdocument WHERE vector @@ to_tsquery('simple', %s) "  # noqa: S608
+            "SELECT course_id FROM catalog_searchdocument "  # noqa: S608 - constants only
+            "WHERE to_tsvector('simple'::regconfig, title) @@ to_tsquery('simple', %s) "
             f"GROUP BY course_id ORDER BY MAX(ts_rank_cd({PG_WEIGHTS}, vector, to_tsquery('simple', %s), 2)) DESC, 1 "
             "LIMIT %s"
         )
+        params = [expr, " & ".join(weighted), limit]
     if not expr:
         return []
-    params: list[str | int] = [expr, f"bm25({BM25_WEIGHTS})", limit * 4] if sqlite else [expr, expr, limit]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         found = dict.fromkeys(row[0] for row in cursor.fetchall())  # best first, a course once

@@ -29,12 +29,13 @@ from ..models import (
     Session,
     SessionStatus,
 )
-from .engines import INDEX_VERSION_KEY
+from .engines import INDEX_VERSION_KEY, TITLES
 from .normalise import STOP_WORDS, stem, words
 
 VOCABULARY_VERSION_KEY = "catalog:search:vocabulary"
 FIELDS = ("title", "summary", "body", "skills", "category", "school", "people", "city")
 CHUNK = 2000
+FTS_TABLES = ("catalog_search_fts", TITLES)  # SQLite: fed by triggers on the documents
 
 
 @dataclass
@@ -216,7 +217,8 @@ def rebuild() -> tuple[int, int]:
             )
             if sqlite:
                 with connection.cursor() as cursor:
-                    cursor.execute("INSERT INTO catalog_search_fts(catalog_search_fts) VALUES ('rebuild')")
+                    for table in FTS_TABLES:  # the documents' index and autocomplete's titles
+                        cursor.execute(f"INSERT INTO {table}({table}) VALUES ('rebuild')")  # noqa: S608
                     for sql in triggers:
                         cursor.execute(sql)
             vocabulary_changed()
@@ -233,6 +235,13 @@ def rebuild() -> tuple[int, int]:
             # every published course through the status index instead of
             # reading the matches by id.
             cursor.execute("ANALYZE")
+        elif not connection.in_atomic_block:
+            # VACUUM too (it refuses to run in a transaction): it empties the
+            # GIN indexes' pending lists (the documents' vectors and
+            # autocomplete's titles) that a rebuild's inserts filled, which
+            # every search would otherwise scan (a title prefix: ~9 ms
+            # instead of ~2 at 30,000 courses).
+            cursor.execute("VACUUM ANALYZE catalog_searchdocument")
         else:
             cursor.execute("ANALYZE catalog_searchdocument")
     return total, len(counts)

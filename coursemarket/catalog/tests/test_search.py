@@ -259,6 +259,29 @@ def test_autocomplete_suggests_courses_categories_schools_and_cities(client, cor
     assert client.get("/en/search/suggest/", {"q": "((("}).status_code == 200
 
 
+def test_autocomplete_follows_a_renamed_course(corpus):
+    """Autocomplete reads its own index of titles (migration catalog 0014),
+    kept in step by the services that write the documents."""
+    from coursemarket.catalog.search.autocomplete import suggest
+    from coursemarket.catalog.services import course_translation_save, course_update
+
+    from .factories import staff
+
+    def courses(q: str, language: str = "en") -> list[str]:
+        return [o.label for o in suggest(q, language=language).options if o.kind == "course"]
+
+    course = corpus["Watercolour painting"]
+    owner = staff(course.school)
+    assert courses("watercol") == ["Watercolour painting"]
+    course_update(actor=owner, course=course, title="Gouache landscapes")
+    assert courses("gouach") == ["Gouache landscapes"]
+    assert courses("watercol") == []  # the old title is gone (its summary still says watercolour)
+    course_translation_save(actor=owner, course=course, language="es", title="Paisajes al gouache")
+    assert courses("paisa", language="es") == ["Paisajes al gouache"]
+    rebuild()  # the bulk path fills the titles' index again
+    assert courses("gouach") == ["Gouache landscapes"] and courses("watercol") == []
+
+
 def _listed(q: str) -> list[tuple[int, float]]:
     from coursemarket.catalog.selectors import ListingFilters, PagedCourses, course_listing
 
