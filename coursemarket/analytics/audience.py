@@ -19,13 +19,13 @@ from decimal import Decimal
 from typing import Any
 
 from babel.dates import format_skeleton
+from django.contrib.auth import get_user_model
 from django.db.models import Count, F
 from django.db.models.functions import Lower, Trim
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from coursemarket.accounts.models import StudentProfile
 from coursemarket.bookings.models import Booking
 from coursemarket.core.demographics import SMALLEST_GROUP, AgeBand, Gender
 from coursemarket.core.money import babel_locale
@@ -47,7 +47,7 @@ OTHER, NOT_SHARED = "other", "not_shared"
 class Dimension:
     key: str
     title: Any  # lazy text
-    value: Any  # an expression over the student's profile
+    value: Any  # an expression over the student (the user and their profile)
     name: Callable[[str], str]  # the stored value → the label shown
     ordered: tuple[str, ...] = ()  # a natural order (age bands); else by size
 
@@ -58,13 +58,13 @@ def _city_label(value: str) -> str:
 
 
 DIMENSIONS = (
-    Dimension("countries", gettext_lazy("Country"), F("country"), country_name),
-    Dimension("cities", gettext_lazy("City"), Lower(Trim("city")), _city_label),
-    Dimension("languages", gettext_lazy("Interface language"), F("user__language"), language_name),
-    Dimension("ages", gettext_lazy("Age"), F("age_band"),
+    Dimension("countries", gettext_lazy("Country"), F("student_profile__country"), country_name),
+    Dimension("cities", gettext_lazy("City"), Lower(Trim("student_profile__city")), _city_label),
+    Dimension("languages", gettext_lazy("Interface language"), F("language"), language_name),
+    Dimension("ages", gettext_lazy("Age"), F("student_profile__age_band"),
               lambda code: str(AgeBand(code).label) if code in AgeBand.values else code,
               ordered=tuple(AgeBand.values)),
-    Dimension("genders", gettext_lazy("Gender"), F("gender"),
+    Dimension("genders", gettext_lazy("Gender"), F("student_profile__gender"),
               lambda code: str(Gender(code).label) if code in Gender.values else code),
 )  # fmt: skip
 
@@ -200,7 +200,8 @@ def school_audience(
     students = Booking.objects.filter(session__school=school, confirmed_at__gte=since, confirmed_at__lt=until)
     students_count = int(students.aggregate(n=Count("student", distinct=True))["n"] or 0)
     sharers = list(
-        StudentProfile.objects.filter(share_with_schools=True, user_id__in=active)
+        get_user_model()
+        .objects.filter(pk__in=active, student_profile__share_with_schools=True)
         .annotate(**{f"d{n}": d.value for n, d in enumerate(DIMENSIONS)})
         .values_list(*(f"d{n}" for n in range(len(DIMENSIONS))))
     )

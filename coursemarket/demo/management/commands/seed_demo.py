@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from coursemarket.demo import (
     accounts,
+    activity,
     bookings,
     categories,
     courses,
@@ -29,6 +30,7 @@ SEEDERS = [
     ("courses", courses.seed),
     ("pictures", pictures.seed),
     ("bookings", bookings.seed),
+    ("activity", activity.seed),
     ("promotions", promotions.seed),
     ("reviews", reviews.seed),
     ("recommendations", recommendations.seed),
