@@ -128,8 +128,9 @@ def compute_course_days(*, school: Any, start: date, end: date, zone: zoneinfo.Z
             row(course_id, pay["local_day"], pay["currency"]).gross += pay["amount_sum"] or Decimal(0)
     refunded = (
         Refund.objects.filter(
-            payment__school_id=school.pk, payment__payable_type=booking_type, state__in=MADE_REFUND_STATES,
-            completed_at__gte=since, completed_at__lt=until,
+            # From the school's payments (their index) to their refunds, not every refund of the platform.
+            payment_id__in=Payment.objects.filter(school_id=school.pk, payable_type=booking_type).values("pk"),
+            state__in=MADE_REFUND_STATES, completed_at__gte=since, completed_at__lt=until,
         )
         .annotate(local_day=TruncDate("completed_at", tzinfo=zone))
         .values("payment__booking__session__course_id", "local_day", "payment__currency")

@@ -46,17 +46,26 @@ def students_between(school: Any, since: datetime, until: datetime) -> QuerySet[
     return booked_between(school, since, until).order_by().values("student_id").distinct()
 
 
-def _firsts_of(school: Any, students: Any) -> dict[int, tuple[datetime, datetime | None]]:
-    """(first, second) confirmed booking instants per student of `students` (ids, or a subquery of them)."""
-    found: dict[int, tuple[datetime, datetime | None]] = {}
-    rows = (
-        confirmed_bookings(school)
-        .filter(student_id__in=students)
-        .order_by("student_id", "confirmed_at", "pk")
-        .values_list("student_id", "confirmed_at")
-    )
-    for student_id, confirmed_at in rows.iterator(chunk_size=5000):
+FEW_STUDENTS = 50  # more than this: read the school's bookings whole (one index range) rather than per student
+
+
+FirstTwo = dict[int, tuple[datetime, datetime | None]]  # student id → (first, second) confirmed
+
+
+def _firsts_of(school: Any, students: Any, *, only: set[int] | None = None) -> FirstTwo:
+    """(first, second) confirmed booking instants per student of `students`
+    (a query of their ids, or None: every student of the school, kept to
+    `only` when given). One query."""
+    found: FirstTwo = {}
+    rows = confirmed_bookings(school)
+    if students is not None:
+        rows = rows.filter(student_id__in=students)
+    for student_id, confirmed_at in rows.order_by("student_id", "confirmed_at", "pk").values_list(
+        "student_id", "confirmed_at"
+    ):
         assert confirmed_at is not None  # filtered on
+        if only is not None and student_id not in only:
+            continue
         seen = found.get(student_id)
         if seen is None:
             found[student_id] = (confirmed_at, None)
@@ -69,7 +78,11 @@ def refresh_school_students(*, school: Any, since: datetime, until: datetime) ->
     """Recompute the SchoolStudent rows of the students who booked with the
     school in [since, until), from all their bookings with it. Idempotent."""
     now = timezone.now()
-    firsts = _firsts_of(school, students_between(school, since, until))
+    ids = set(students_between(school, since, until).values_list("student_id", flat=True))
+    if len(ids) > FEW_STUDENTS:  # a backfill, a busy school's day: the school's bookings in one pass
+        firsts = _firsts_of(school, None, only=ids)
+    else:
+        firsts = _firsts_of(school, sorted(ids), only=ids) if ids else {}
     rows = [
         SchoolStudent(
             school=school,
