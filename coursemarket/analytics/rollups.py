@@ -103,9 +103,10 @@ def compute_course_days(*, school: Any, start: date, end: date, zone: zoneinfo.Z
         target.seats += entry["seats_sum"] or 0
         target.discounts += entry["discount_sum"] or Decimal(0)
     cancelled = (
+        # Only cancelling sets cancelled_at (the booking is then cancelled, or refunded): no state condition,
+        # which SQLite's planner would otherwise read from the state index across every school's bookings.
         Booking.objects.filter(
-            session__school=school, state__in=CANCELLED_STATES, confirmed_at__isnull=False,
-            cancelled_at__gte=since, cancelled_at__lt=until,
+            session__school=school, confirmed_at__isnull=False, cancelled_at__gte=since, cancelled_at__lt=until,
         )
         .annotate(local_day=TruncDate("cancelled_at", tzinfo=zone))
         .values("session__course_id", "local_day", "currency")
