@@ -109,7 +109,10 @@ def school_outcomes(
                 counts[key][1] += max(due, came)  # a booking cancelled after the door still came
 
     # Completion: bookings still held on sessions that ended in each period.
-    held = Booking.objects.filter(session__school=school, state__in=HELD)
+    # Only the sessions that ended in one of the periods (not every booking the school ever had).
+    held = Booking.objects.filter(
+        session__school=school, state__in=HELD, session__ends_at__gte=lo, session__ends_at__lt=min(hi, now)
+    )
     completion = held.aggregate(
         **{
             f"{key}_{name}": Count("pk", filter=within("session__ends_at", key, until_now=True) & extra)
