@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Sum
 
 from coursemarket.catalog.models import Course
+from coursemarket.core.money import quantize
 
 from .models import CourseDay
 from .outcomes import Outcomes, school_outcomes
@@ -213,7 +214,9 @@ def _summed(rows: Any, by: tuple[str, ...], *, day: date) -> list[Figures]:
         for name in COUNTS:
             setattr(figures, name, group[f"sum_{name}"] or 0)
         for name in MONEY:
-            setattr(figures, name, Decimal(group[f"sum_{name}"] or 0))
+            # Rounded to the currency again: SQLite sums decimals as floats (72.67 + … → 6.22000000000001);
+            # every stored amount is already in whole minor units, so this only removes that error.
+            setattr(figures, name, quantize(Decimal(group[f"sum_{name}"] or 0), figures.currency))
         made.append(figures)
     return made
 
