@@ -33,6 +33,21 @@ def unused_reference() -> str:
             return reference
 
 
+def assign_unused_references(bookings: list[Booking]) -> None:
+    """Give each new booking of a bulk insert a reference no booking has and no
+    other booking of the batch shares. `bulk_create` skips the per-hold check,
+    and among a few thousand random references two alike are a real chance
+    (the birthday problem), which the unique constraint turns into an error."""
+    wanted = len(bookings)
+    chosen: set[str] = set()
+    while len(chosen) < wanted:
+        fresh = {new_reference() for _ in range(wanted - len(chosen))} - chosen
+        taken = set(Booking.objects.filter(reference__in=fresh).values_list("reference", flat=True))
+        chosen |= fresh - taken
+    for booking, reference in zip(bookings, sorted(chosen), strict=True):
+        booking.reference = reference
+
+
 class BookingState(models.TextChoices):
     HELD = "held", _("Seats held")
     PENDING_PAYMENT = "pending_payment", _("Awaiting payment")

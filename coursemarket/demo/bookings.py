@@ -51,7 +51,7 @@ from django.utils import timezone
 
 from coursemarket.accounts.models import User
 from coursemarket.audit.services import audit_record
-from coursemarket.bookings.models import Booking, BookingState
+from coursemarket.bookings.models import Booking, BookingState, assign_unused_references
 from coursemarket.bookings.services.cancellation import booking_cancel, booking_cancel_by_school
 from coursemarket.bookings.services.checkout import booking_pay
 from coursemarket.bookings.services.holds import HoldRequest, booking_hold, take_seats
@@ -464,6 +464,7 @@ def _confirmed(
 
 def _save_history(bookings: list[Booking]) -> None:
     """Insert the bookings and the payments that paid them."""
+    assign_unused_references(bookings)
     Booking.objects.bulk_create(bookings, batch_size=500)
     history_payments(bookings)
 

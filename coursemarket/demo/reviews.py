@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from coursemarket.accounts.models import User
 from coursemarket.audit.services import audit_record
-from coursemarket.bookings.models import Booking, BookingState
+from coursemarket.bookings.models import Booking, BookingState, assign_unused_references
 from coursemarket.catalog.models import Course, CourseStatus, Meeting, Session, SessionStatus
 from coursemarket.reviews import aggregates
 from coursemarket.reviews.models import (
@@ -130,6 +130,7 @@ def seed() -> list[str]:
             )
             bookings.append(booking)
             plans.append((booking, session, course, f"{quality[course.pk]}|{teacher}"))
+    assign_unused_references(bookings)
     Booking.objects.bulk_create(bookings, batch_size=500)
     history_payments(bookings)
 

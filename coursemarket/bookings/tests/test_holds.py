@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from coursemarket.accounts.tests.factories import UserFactory
-from coursemarket.bookings.models import Booking, BookingState
+from coursemarket.bookings.models import Booking, BookingState, assign_unused_references
 from coursemarket.bookings.services.holds import (
     HoldRequest,
     InvalidTransitionError,
@@ -141,3 +141,20 @@ def test_a_hold_never_reuses_a_reference_another_booking_has(monkeypatch):
     second = hold(UserFactory(), session, key="second")
     assert second.reference == "CM-NEWONE"
     assert Booking.objects.filter(reference=first.reference).count() == 1
+
+
+def test_a_bulk_insert_gets_references_unique_in_the_batch_and_the_table(monkeypatch):
+    """The demo and the bench loaders insert thousands of bookings at once: two
+    alike in the batch, or one already taken, would break the whole insert."""
+    session = make_session(CourseFactory(price=Decimal("50.00")))
+    first = hold(UserFactory(), session, key="first")
+    drawn = iter([first.reference, "CM-AAAAAA", "CM-AAAAAA", "CM-AAAAAA", "CM-BBBBBB", "CM-CCCCCC"])
+    monkeypatch.setattr("coursemarket.bookings.models.new_reference", lambda: next(drawn))
+    batch = [
+        Booking(student=UserFactory(), session=session, seats=1, request_key=f"bulk-{n}", unit_price=0, total=0)
+        for n in range(3)
+    ]
+    assign_unused_references(batch)
+    assert sorted(b.reference for b in batch) == ["CM-AAAAAA", "CM-BBBBBB", "CM-CCCCCC"]
+    Booking.objects.bulk_create(batch)
+    assert Booking.objects.count() == 4
