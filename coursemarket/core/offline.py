@@ -2,7 +2,8 @@
 
 The worker (coursemarket/web/sw.js) caches a page only when its response
 carries `OFFLINE_HEADER: user` (and `OWNER_HEADER`, whose it is): a page of the signed-in visitor's own (their
-upcoming bookings, a ticket), kept in their own cache, which sign-out empties.
+upcoming bookings, a ticket; staff's check-in page for a session), kept in their own cache, which
+sign-out empties.
 Every other page is fetched from the network, never kept."""
 
 from __future__ import annotations

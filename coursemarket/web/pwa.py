@@ -177,7 +177,8 @@ def worker_config() -> dict[str, Any]:
             "^/healthz",
             "^/[a-z]{2}/checkout/",
             "^/[a-z]{2}/book/",
-            "^/[a-z]{2}/dashboard/",
+            # Staff pages, except a session's check-in page (kept for its member, for the door's bad Wi-Fi).
+            "^/[a-z]{2}/dashboard/(?!schools/[A-Za-z0-9_-]+/bookings/sessions/[0-9]+/checkin/$)",
             "^/[a-z]{2}/account/(?!bookings/(?:$|[A-Za-z0-9-]+/ticket/$))",
         ],
         "signout": [_language_url("account_logout", code) for code in languages],

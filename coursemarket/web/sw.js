@@ -6,7 +6,8 @@
                          One per deploy; the old ones are removed when the new worker activates.
    - cm-media            course pictures: stale-while-revalidate, at most MEDIA_LIMIT entries.
    - cm-user             the signed-in visitor's own pages marked by the server (header
-                         Coursemarket-Offline: user): My bookings (upcoming) and tickets. Emptied at sign-out
+                         Coursemarket-Offline: user): My bookings (upcoming), tickets, staff's check-in pages.
+                         Emptied at sign-out
                          and when another person signs in on this browser.
    Pages are network first; offline, a kept page of the visitor's own, else the offline page in the
    language of the address. Nothing else is ever cached: POSTs, checkout, payments, the account, staff

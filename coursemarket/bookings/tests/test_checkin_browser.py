@@ -95,3 +95,48 @@ def test_offline_scans_are_queued_and_recorded_once(page, lang):
     assert MeetingAttendance.objects.count() == 2
     assert not MeetingAttendance.objects.filter(booking=stranger).exists()
     assert page.js_errors == []
+
+
+@pytest.mark.parametrize("page", ["phone"], indirect=True)
+def test_the_door_reopens_offline_and_its_scans_still_count(page):
+    """The Wi-Fi is gone when the member opens the check-in page again (the
+    phone slept, the tab was closed): the page comes from their own offline
+    cache, the roster from the phone's copy, and a scan queues as before."""
+    from coursemarket.web.tests.test_pwa_browser import wait_for_worker
+
+    w = school_world()
+    ana = confirmed_by_transfer(w.student, w.session, staff_user=w.owner)
+    first = w.session.meetings.order_by("starts_at").first()
+    now = timezone.now()
+    Meeting.objects.filter(pk=first.pk).update(starts_at=now - timedelta(minutes=5), ends_at=now + timedelta(hours=2))
+    door_url = page.base_url + f"/en/dashboard/schools/{w.school.slug}/bookings/sessions/{w.session.pk}/checkin/"
+
+    browser_sign_in(page, w.owner.email)
+    page.goto(door_url)
+    wait_for_worker(page)
+    page.goto(door_url)  # opened once under the worker: kept, with its roster in IndexedDB
+    expect(page.locator("#checkin")).to_have_attribute("data-state", "ready")
+    page.wait_for_function(
+        "(path) => caches.open('cm-user').then((c) => c.keys())"
+        ".then((k) => k.some((r) => new URL(r.url).pathname === path))",
+        arg=door_url.removeprefix(page.base_url),
+    )
+
+    page.context.set_offline(True)
+    page.goto(door_url)
+    door = page.locator("#checkin")
+    expect(door).to_have_attribute("data-state", "ready")
+    expect(door).to_have_attribute("data-online", "0")
+    expect(page.locator(".checkin-person")).to_have_count(1)
+    page.locator("#checkin-token").fill(ticket_token(ana))
+    page.locator("#checkin-token").press("Enter")
+    expect(page.locator("[data-result]")).to_have_attribute("data-kind", "ok")
+    expect(door).to_have_attribute("data-queued", "1")
+    # Another staff page offline: the offline page, never a kept copy.
+    page.goto(page.base_url + f"/en/dashboard/schools/{w.school.slug}/bookings/")
+    expect(page.locator("h1")).to_have_text("You are offline")
+
+    page.context.set_offline(False)
+    page.goto(door_url)
+    expect(door).to_have_attribute("data-queued", "0", timeout=15_000)
+    assert list(MeetingAttendance.objects.values_list("booking__reference", flat=True)) == [ana.reference]

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_permissions_policy.decorators import permissions_policy_override
 
 from coursemarket.catalog.models import Session
+from coursemarket.core.offline import keep_offline
 from coursemarket.core.times import when_text
 from coursemarket.schools.permissions import Perm
 from coursemarket.schools.selectors import SchoolAccess
@@ -74,7 +75,9 @@ def checkin(request: HttpRequest, access: SchoolAccess, session_id: int) -> Http
         "scansUrl": reverse("bookings:checkin_scans", kwargs=kwargs),
         "meeting": current.pk if current else None,
     }
-    return render_dashboard(
+    # Kept by the service worker in this member's own cache (emptied at sign-out): the door's Wi-Fi may be gone
+    # when the page is opened again; the roster then comes from the phone's IndexedDB copy.
+    response = render_dashboard(
         request,
         access,
         "bookings/dashboard/checkin.html",
@@ -88,6 +91,7 @@ def checkin(request: HttpRequest, access: SchoolAccess, session_id: int) -> Http
         },
         section="checkin",
     )
+    return keep_offline(response, request)
 
 
 @never_cache

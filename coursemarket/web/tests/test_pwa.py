@@ -107,10 +107,15 @@ def test_the_service_worker_never_caches_money_account_or_staff_pages(client):
         "/admin/", "/payments/stripe/webhook/", "/en/checkout/CM-ABC123/", "/en/checkout/CM-ABC123/pay/",
         "/en/book/12/", "/en/account/email/", "/en/account/bookings/CM-ABC123/receipt/",
         "/en/account/bookings/CM-ABC123/cancel/", "/en/account/bookings/CM-ABC123/confirmation/",
-        "/ar/dashboard/schools/x/bookings/", "/i18n/setlang/",
+        "/ar/dashboard/schools/x/bookings/", "/i18n/setlang/", "/en/dashboard/schools/x/bookings/sessions/7/",
+        "/en/dashboard/schools/x/bookings/sessions/7/checkin/roster.json",
+        "/en/dashboard/schools/x/bookings/sessions/7/checkin/scans/", "/en/dashboard/schools/x/checkin/",
     ]:  # fmt: skip
         assert not cached(path), path
-    for path in ["/en/account/bookings/", "/ar/account/bookings/CM-ABC123/ticket/", "/en/courses/"]:
+    for path in [
+        "/en/account/bookings/", "/ar/account/bookings/CM-ABC123/ticket/", "/en/courses/",
+        "/ar/dashboard/schools/x-2/bookings/sessions/7/checkin/",  # the door, reopened offline
+    ]:  # fmt: skip
         assert cached(path), path
 
 
