@@ -132,6 +132,7 @@ def test_the_door_reopens_offline_and_its_scans_still_count(page):
     page.locator("#checkin-token").press("Enter")
     expect(page.locator("[data-result]")).to_have_attribute("data-kind", "ok")
     expect(door).to_have_attribute("data-queued", "1")
+    _shot(page, "checkin-reopened-offline-phone-en")
     # Another staff page offline: the offline page, never a kept copy.
     page.goto(page.base_url + f"/en/dashboard/schools/{w.school.slug}/bookings/")
     expect(page.locator("h1")).to_have_text("You are offline")
