@@ -287,6 +287,7 @@ def main() -> int:
             subprocess.run([harness.PY, "-m", "bench.analytics", "--child-load", str(args.bookings), str(args.events)],
                            env=env, cwd=harness.ROOT, check=True)  # fmt: skip
             print(f"{engine}: loaded in {time.perf_counter() - started:.0f} s", flush=True)
+        harness.BENCH_VAR.mkdir(parents=True, exist_ok=True)  # PostgreSQL alone: no SQLite file made it
         out = str(harness.BENCH_VAR / f"analytics-{engine}.json")
         subprocess.run([harness.PY, "-m", "bench.analytics", "--child-measure", out], env=env, cwd=harness.ROOT,
                        check=True)  # fmt: skip
