@@ -115,7 +115,7 @@ def school_outcomes(
     )
     completion = held.aggregate(
         **{
-            f"{key}_{name}": Count("pk", filter=within("session__ends_at", key, until_now=True) & extra)
+            f"{key}_{name}": Count("state", filter=within("session__ends_at", key, until_now=True) & extra)
             for key in ranges
             for name, extra in (("all", Q()), ("done", Q(state=BookingState.COMPLETED)))
         }

@@ -3,6 +3,7 @@ computed live, summed into KPIs, a daily series and a table per course."""
 
 from __future__ import annotations
 
+import functools
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -10,7 +11,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Sum
+from django.db.models import F, Sum
 
 from coursemarket.catalog.models import Course
 from coursemarket.core.money import quantize
@@ -21,6 +22,8 @@ from .periods import Period, change, percent
 from .rollups import COUNTS, MONEY, Figures, compute_course_days
 from .sessions import SessionRow, session_rows
 from .zones import local_today, school_zone
+
+SPARK_DAYS = 92  # a sparkline has a point per day up to a quarter, per week beyond
 
 
 @dataclass
@@ -117,14 +120,19 @@ class CourseRow:
     rating: Decimal | None = None  # the course's published reviews, all time
     ratings: int = 0
 
-    @property
+    @functools.cached_property
     def spark_points(self) -> str:
-        """The sparkline's polyline in a 100 × 24 box (0 at the bottom)."""
-        if not self.daily:
+        """The sparkline's polyline in a 100 × 24 box (0 at the bottom): a point
+        per day, or per week for periods longer than SPARK_DAYS (365 points
+        in 100 pixels drew nothing more and weighed ~3 KB per course)."""
+        values = self.daily
+        if len(values) > SPARK_DAYS:
+            values = [sum(values[start : start + 7]) for start in range(0, len(values), 7)]
+        if not values:
             return ""
-        top = max(self.daily) or 1
-        step = 100 / max(len(self.daily) - 1, 1)
-        return " ".join(f"{n * step:.1f},{22 - 20 * value / top:.1f}" for n, value in enumerate(self.daily))
+        top = max(values) or 1
+        step = 100 / max(len(values) - 1, 1)
+        return " ".join(f"{n * step:.1f},{22 - 20 * value / top:.1f}" for n, value in enumerate(values))
 
     def revenue_in(self, currency: str) -> Decimal:
         money = self.totals.money.get(currency)
@@ -263,8 +271,21 @@ def school_dashboard(
         for row in _summed(stored, ("course_id", "currency"), day=period.start):
             current.add(row)
             by_course[row.course_id].add(row)
-        for row in _summed(stored, ("day", "currency"), day=period.start):
-            on_day(row)
+        # Per day only what the series shows (a year in nine currencies is ~3,000 groups: no Figures for them).
+        per_day = stored.values("day", "currency").annotate(
+            n_orders=Sum("orders"), n_bookings=Sum("bookings"), n_seats=Sum("seats"),
+            revenue=Sum(F("gross") - F("refunds")),
+        ).order_by()  # fmt: skip
+        for entry in per_day:
+            point = by_day[entry["day"]]
+            point.orders += entry["n_orders"]
+            point.bookings += entry["n_bookings"]
+            point.seats += entry["n_seats"]
+            if entry["revenue"]:
+                currency = entry["currency"]
+                point.revenue[currency] = point.revenue.get(currency, Decimal(0)) + quantize(
+                    Decimal(entry["revenue"]), currency
+                )  # rounded again: SQLite sums decimals as floats (see _summed)
         for course_id, day, bookings in stored.filter(bookings__gt=0).values_list("course_id", "day", "bookings"):
             days = course_days[course_id]
             days[day] = days.get(day, 0) + bookings

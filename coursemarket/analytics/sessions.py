@@ -13,7 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, DecimalField, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import Avg, Count, DecimalField, F, Q, Sum
 from django.db.models.functions import Coalesce
 
 from coursemarket.bookings.models import BookingState
@@ -53,31 +53,43 @@ class SessionRow:
 
 
 def session_rows(*, school: Any, period: Period, zone: zoneinfo.ZoneInfo) -> list[SessionRow]:
-    """The school's sessions starting in `period` (not cancelled), by start."""
+    """The school's sessions starting in `period` (not cancelled), by start.
+    Two queries: the sessions with their bookings' counts and sums, then
+    their published reviews' ratings grouped by session (as a subquery in the
+    first, the database evaluated it once per booking row, in the grouping)."""
     since, until = day_bounds(period.start, period.end, zone)
     confirmed = Q(bookings__confirmed_at__isnull=False)
-    reviews = Review.objects.filter(session=OuterRef("pk"), status=ReviewStatus.PUBLISHED).order_by().values("session")
+    money = DecimalField(max_digits=14, decimal_places=2)
+    sessions = Session.objects.filter(school=school, starts_at__gte=since, starts_at__lt=until).exclude(
+        status=SessionStatus.CANCELLED
+    )
     rows = (
-        Session.objects.filter(school=school, starts_at__gte=since, starts_at__lt=until)
-        .exclude(status=SessionStatus.CANCELLED)
-        .annotate(
+        sessions.annotate(
             n_bookings=Count("bookings", filter=confirmed & Q(bookings__state__in=HELD)),
             n_cancelled=Count("bookings", filter=confirmed & Q(bookings__state__in=CANCELLED)),
             n_waiting=Count("bookings", filter=Q(bookings__state__in=WAITING)),
             booked=Coalesce(
-                Sum(F("bookings__total") - F("bookings__refunded_amount"), filter=confirmed,
-                    output_field=DecimalField(max_digits=14, decimal_places=2)),
-                Decimal(0), output_field=DecimalField(max_digits=14, decimal_places=2),
+                Sum(F("bookings__total") - F("bookings__refunded_amount"), filter=confirmed, output_field=money),
+                Decimal(0), output_field=money,
             ),
-            rating=Subquery(reviews.annotate(a=Avg("rating")).values("a")),
-            n_ratings=Coalesce(Subquery(reviews.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0),
         )
         .values_list("pk", "course__title", "starts_at", "timezone", "capacity", "seats_taken", "n_bookings",
-                     "n_cancelled", "n_waiting", "course__currency", "booked", "rating", "n_ratings")
+                     "n_cancelled", "n_waiting", "course__currency", "booked")
         .order_by("starts_at", "pk")
     )  # fmt: skip
+    ratings = {
+        session_id: (average, count)
+        for session_id, average, count in Review.objects.filter(
+            session__in=sessions.values("pk"), status=ReviewStatus.PUBLISHED
+        )
+        .values("session")
+        .annotate(average=Avg("rating"), count=Count("pk"))
+        .values_list("session", "average", "count")
+        .order_by()
+    }
     made = []
-    for pk, title, starts, tz, capacity, taken, bookings, cancelled, waiting, currency, booked, rating, n in rows:
+    for pk, title, starts, tz, capacity, taken, bookings, cancelled, waiting, currency, booked in rows:
+        rating, n = ratings.get(pk, (None, 0))
         average = Decimal(str(rating)).quantize(ONE_DECIMAL) if rating is not None else None
         revenue = quantize(Decimal(booked), currency)
         made.append(SessionRow(pk, title, starts, tz, capacity, taken, bookings, cancelled, waiting, currency,

@@ -156,3 +156,14 @@ def test_a_non_operator_does_not_get_the_operator_s_period_form(client, world):
     client.force_login(UserFactory())
     response = client.get(pages(world.school.slug)["operator"] + "?period=7")
     assert response.status_code == 302 and "analytics-period" not in response.content.decode()
+
+
+def test_a_sparkline_has_a_point_per_day_up_to_a_quarter_and_per_week_beyond():
+    from coursemarket.analytics.selectors import CourseRow
+
+    quarter = CourseRow(1, "Watercolour", daily=[1] * 90)
+    assert len(quarter.spark_points.split()) == 90
+    assert len(CourseRow(1, "Watercolour", daily=[1] * 364).spark_points.split()) == 52  # 52 weeks
+    points = CourseRow(1, "Watercolour", daily=[0] * 364 + [7]).spark_points.split()  # the 365th day: a 53rd
+    assert len(points) == 53 and points[-1] == "100.0,2.0" and points[0] == "0.0,22.0"  # the last week at the top
+    assert CourseRow(1, "Watercolour", daily=[]).spark_points == ""

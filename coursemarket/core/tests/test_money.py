@@ -28,3 +28,22 @@ def test_currency_minor_units_are_respected():
 def test_money_never_goes_through_float():
     # 0.1 + 0.2 as floats is 0.30000000000000004; as Decimal it is exact.
     assert format_money(Decimal("0.1") + Decimal("0.2"), "USD", language="en") == "$0.30"
+
+
+def test_the_remembered_formatting_is_babels_own_for_every_language_and_currency():
+    """format_money keeps the parsed locale and the amounts it wrote; what it
+    writes must stay exactly what Babel's format_currency writes."""
+    from babel.numbers import format_currency
+    from django.conf import settings
+
+    from coursemarket.core.money import NUMBERING_SYSTEM, babel_locale
+
+    amounts = ["0", "-0.00", "0.5", "1", "12.345", "-7.1", "999.99", "1000", "1234567.891", "-0.004"]
+    for language, _name in settings.LANGUAGES:
+        for currency in ("EUR", "USD", "JPY", "KWD", "EGP", "BRL"):
+            for amount in amounts * 2:  # the second time from what was remembered
+                expected = format_currency(
+                    quantize(Decimal(amount), currency), currency, locale=babel_locale(language),
+                    numbering_system=NUMBERING_SYSTEM,
+                )  # fmt: skip
+                assert format_money(amount, currency, language=language) == expected, (language, currency, amount)
