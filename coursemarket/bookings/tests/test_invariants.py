@@ -223,6 +223,15 @@ class BookingMachine(RuleBasedStateMachine):
     # --- invariants (one pass over the session's bookings after every step) ---------
 
     @invariant()
+    def only_cancelling_sets_cancelled_at(self) -> None:
+        """The analytics count a day's cancellations by `cancelled_at` alone
+        (analytics.rollups: no state condition, for the index's sake)."""
+        if self.session is None:
+            return
+        for state, cancelled_at in Booking.objects.filter(session=self.session).values_list("state", "cancelled_at"):
+            assert (cancelled_at is not None) == (state in (BookingState.CANCELLED, BookingState.REFUNDED)), state
+
+    @invariant()
     def seats_exact_and_line_in_order(self) -> None:
         if self.session is None:
             return
