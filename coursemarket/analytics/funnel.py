@@ -46,6 +46,7 @@ from coursemarket.promotions.models import Referral
 from coursemarket.promotions.referrals import attribution_days
 
 from .models import FunnelDay
+from .rollups import CourseInfo, SchoolIds, courses_of, of_schools, views_of_courses
 from .selectors import Period, percent
 from .zones import day_bounds, local_today
 
@@ -179,26 +180,38 @@ def compute_funnel_days(
     day `start` to `end` inclusive, computed from the truth (the activity log,
     bookings, payments, referrals). Three queries whatever the range (two
     when the school's `courses` are given)."""
+    known = None if courses is None else dict.fromkeys(courses, (school.pk, ""))
+    return compute_schools_funnel_days(schools=[school.pk], start=start, end=end, zone=zone, courses=known)[school.pk]
+
+
+def compute_schools_funnel_days(
+    *, schools: SchoolIds, start: date, end: date, zone: zoneinfo.ZoneInfo, courses: CourseInfo | None = None
+) -> dict[int, dict[FunnelKey, Steps]]:
+    """compute_funnel_days for each of `schools` (ids; their days all in
+    `zone`) at once, every query grouped by the school it filtered on, so each
+    school's cells are exactly its own computed alone. Three queries (two when
+    the schools' `courses` are given), whatever the range and the number of schools."""
     since, until = day_bounds(start, end, zone)
     if courses is None:
-        courses = list(Course.objects.filter(school=school).values_list("pk", flat=True))
-    cells: dict[FunnelKey, Steps] = {}
+        courses = courses_of(schools)
+    by_school: dict[int, dict[FunnelKey, Steps]] = {school_id: {} for school_id in schools}
 
-    def cell(course_id: int, day: date, channel: str) -> Steps:
-        return cells.setdefault((course_id, day, channel), Steps())
+    def cell(school_id: int, course_id: int, day: date, channel: str) -> Steps:
+        return by_school[school_id].setdefault((course_id, day, channel), Steps())
 
     views = (
         Event.objects.filter(
-            kind=Kind.COURSE_VIEW, school_id=school.pk, object_id__in=courses,
+            kind=Kind.COURSE_VIEW, **of_schools("school_id", schools), **views_of_courses(schools, courses),
             created_at__gte=since, created_at__lt=until,
         )
         .annotate(local_day=TruncDate("created_at", tzinfo=zone))
-        .values("object_id", "local_day", "channel")
+        .values("school_id", "object_id", "local_day", "channel")
         .annotate(n=Count("pk"))
     )  # fmt: skip
     for entry in views:
-        if entry["object_id"] is not None:
-            cell(entry["object_id"], entry["local_day"], funnel_channel(entry["channel"])).views += entry["n"]
+        viewed, school_id = entry["object_id"], entry["school_id"]
+        if viewed is not None and school_id is not None and courses.get(viewed, (None, ""))[0] == school_id:
+            cell(school_id, viewed, entry["local_day"], funnel_channel(entry["channel"])).views += entry["n"]
 
     booking_type = ContentType.objects.get_for_model(Booking)
     first_view = (
@@ -216,7 +229,9 @@ def compute_funnel_days(
     no_channel = Q(channel="") | Q(channel=Channel.DIRECT)
     invited = Exists(Referral.objects.filter(referred=OuterRef("student"), state__in=INVITED))
     started = (
-        Booking.objects.filter(session__school=school, state__in=STARTED, created_at__gte=since, created_at__lt=until)
+        Booking.objects.filter(
+            **of_schools("session__school", schools), state__in=STARTED, created_at__gte=since, created_at__lt=until
+        )
         .annotate(
             local_day=TruncDate("created_at", tzinfo=zone),
             invited=Case(When(no_channel, then=invited), default=Value(False), output_field=BooleanField()),
@@ -233,7 +248,7 @@ def compute_funnel_days(
                 output_field=BooleanField(),
             ),
         )
-        .values("session__course_id", "local_day", "channel", "invited", "viewed_from")
+        .values("session__school_id", "session__course_id", "local_day", "channel", "invited", "viewed_from")
         .annotate(
             n=Count("pk"),
             checkout=Count("pk", filter=Q(reached_checkout=True)),
@@ -248,11 +263,11 @@ def compute_funnel_days(
             channel = "referral"
         else:
             channel = funnel_channel(sold["viewed_from"])
-        target = cell(sold["session__course_id"], sold["local_day"], channel)
+        target = cell(sold["session__school_id"], sold["session__course_id"], sold["local_day"], channel)
         target.started += sold["n"]
         target.checkout += sold["checkout"]
         target.paid += sold["paid"]
-    return cells
+    return by_school
 
 
 def school_funnel(*, school: Any, period: Period, zone: zoneinfo.ZoneInfo, today: date | None = None) -> Funnel:

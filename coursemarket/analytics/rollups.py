@@ -17,7 +17,7 @@ What each figure means (docs/architecture.md, "Analytics"):
 from __future__ import annotations
 
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
@@ -77,14 +77,48 @@ class Figures:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
+SchoolIds = Sequence[int]
+CourseInfo = dict[int, tuple[int, str]]  # course id -> (school id, currency)
+
+
+def courses_of(schools: SchoolIds) -> CourseInfo:
+    """The courses of `schools`: each one's school and currency. One query."""
+    return {
+        pk: (school_id, currency)
+        for pk, school_id, currency in Course.objects.filter(**of_schools("school", schools)).values_list(
+            "pk", "school_id", "currency"
+        )
+    }
+
+
+def of_schools(field: str, schools: SchoolIds) -> dict[str, Any]:
+    """A filter on `field` for `schools`: `field = id` for one school (the
+    query a single school always ran), `field IN (...)` for a group."""
+    ids = list(schools)
+    return {field: ids[0]} if len(ids) == 1 else {f"{field}__in": ids}
+
+
 def compute_course_days(*, school: Any, start: date, end: date, zone: zoneinfo.ZoneInfo) -> dict[Key, Figures]:
     """Every non-empty (course, day, currency) of `school` from local day
     `start` to `end` inclusive. Eight queries, whatever the range."""
-    since, until = day_bounds(start, end, zone)
-    currency_of = dict(Course.objects.filter(school=school).values_list("pk", "currency"))
-    rows: dict[Key, Figures] = {}
+    return compute_schools_course_days(schools=[school.pk], start=start, end=end, zone=zone)[school.pk]
 
-    def row(course_id: int, day: date, currency: str) -> Figures:
+
+def compute_schools_course_days(
+    *, schools: SchoolIds, start: date, end: date, zone: zoneinfo.ZoneInfo, courses: CourseInfo | None = None
+) -> dict[int, dict[Key, Figures]]:
+    """compute_course_days for each of `schools` (ids; their days all in
+    `zone`) at once: each row is the school's exactly as computed alone, since
+    every query is grouped by the school it filtered on. Eight queries (seven
+    when their `courses` are given), whatever the range and the number of schools."""
+    since, until = day_bounds(start, end, zone)
+    if courses is None:
+        courses = courses_of(schools)
+    by_school: dict[int, dict[Key, Figures]] = {school_id: {} for school_id in schools}
+
+    def row(school_id: int | None, course_id: int, day: date, currency: str) -> Figures:
+        assert school_id is not None  # each query filtered on the schools
+        rows = by_school[school_id]
         key = (course_id, day, currency)
         if key not in rows:
             rows[key] = Figures(course_id, day, currency)
@@ -92,13 +126,15 @@ def compute_course_days(*, school: Any, start: date, end: date, zone: zoneinfo.Z
 
     booking_type = ContentType.objects.get_for_model(Booking)  # cached by Django after the first call
     confirmed = (
-        Booking.objects.filter(session__school=school, confirmed_at__gte=since, confirmed_at__lt=until)
+        Booking.objects.filter(
+            **of_schools("session__school", schools), confirmed_at__gte=since, confirmed_at__lt=until
+        )
         .annotate(local_day=TruncDate("confirmed_at", tzinfo=zone))
-        .values("session__course_id", "local_day", "currency")
+        .values("session__school_id", "session__course_id", "local_day", "currency")
         .annotate(n=Count("pk"), seats_sum=Sum("seats"), discount_sum=Sum("discount_amount"))
     )
     for entry in confirmed:
-        target = row(entry["session__course_id"], entry["local_day"], entry["currency"])
+        target = row(entry["session__school_id"], entry["session__course_id"], entry["local_day"], entry["currency"])
         target.bookings += entry["n"]
         target.seats += entry["seats_sum"] or 0
         target.discounts += entry["discount_sum"] or Decimal(0)
@@ -106,80 +142,96 @@ def compute_course_days(*, school: Any, start: date, end: date, zone: zoneinfo.Z
         # Only cancelling sets cancelled_at (the booking is then cancelled, or refunded): no state condition,
         # which SQLite's planner would otherwise read from the state index across every school's bookings.
         Booking.objects.filter(
-            session__school=school, confirmed_at__isnull=False, cancelled_at__gte=since, cancelled_at__lt=until,
+            **of_schools("session__school", schools), confirmed_at__isnull=False,
+            cancelled_at__gte=since, cancelled_at__lt=until,
         )
         .annotate(local_day=TruncDate("cancelled_at", tzinfo=zone))
-        .values("session__course_id", "local_day", "currency")
+        .values("session__school_id", "session__course_id", "local_day", "currency")
         .annotate(n=Count("pk"))
     )  # fmt: skip
     for cancel in cancelled:
-        row(cancel["session__course_id"], cancel["local_day"], cancel["currency"]).cancellations += cancel["n"]
+        school_id, course_id = cancel["session__school_id"], cancel["session__course_id"]
+        row(school_id, course_id, cancel["local_day"], cancel["currency"]).cancellations += cancel["n"]
     paid = (
         Payment.objects.filter(
-            school_id=school.pk, payable_type=booking_type, state__in=PAID_STATES,
+            **of_schools("school_id", schools), payable_type=booking_type, state__in=PAID_STATES,
             succeeded_at__gte=since, succeeded_at__lt=until,
         )
         .annotate(local_day=TruncDate("succeeded_at", tzinfo=zone))
-        .values("booking__session__course_id", "local_day", "currency")
+        .values("school_id", "booking__session__course_id", "local_day", "currency")
         .annotate(amount_sum=Sum("amount"))
     )  # fmt: skip
     for pay in paid:
         course_id = pay["booking__session__course_id"]
         if course_id is not None:  # a payment whose booking is gone cannot be placed
-            row(course_id, pay["local_day"], pay["currency"]).gross += pay["amount_sum"] or Decimal(0)
+            row(pay["school_id"], course_id, pay["local_day"], pay["currency"]).gross += pay["amount_sum"] or Decimal(0)
     refunded = (
         Refund.objects.filter(
-            # From the school's payments (their index) to their refunds, not every refund of the platform.
-            payment_id__in=Payment.objects.filter(school_id=school.pk, payable_type=booking_type).values("pk"),
+            # From the schools' payments (their index) to their refunds, not every refund of the platform.
+            payment_id__in=Payment.objects.filter(**of_schools("school_id", schools), payable_type=booking_type).values(
+                "pk"
+            ),
             state__in=MADE_REFUND_STATES, completed_at__gte=since, completed_at__lt=until,
         )
         .annotate(local_day=TruncDate("completed_at", tzinfo=zone))
-        .values("payment__booking__session__course_id", "local_day", "payment__currency")
+        .values("payment__school_id", "payment__booking__session__course_id", "local_day", "payment__currency")
         .annotate(amount_sum=Sum("amount"))
     )  # fmt: skip
     for back in refunded:
         course_id = back["payment__booking__session__course_id"]
         if course_id is not None:
-            target = row(course_id, back["local_day"], back["payment__currency"])
+            target = row(back["payment__school_id"], course_id, back["local_day"], back["payment__currency"])
             target.refunds += back["amount_sum"] or Decimal(0)
     started = (
         Booking.objects.filter(
-            session__school=school, state__in=STARTED_STATES, created_at__gte=since, created_at__lt=until
-        )
-        .annotate(local_day=TruncDate("created_at", tzinfo=zone))
-        .values("session__course_id", "local_day", "currency")
-        .annotate(n=Count("pk"))
-    )
-    for order in started:
-        row(order["session__course_id"], order["local_day"], order["currency"]).orders += order["n"]
-    views = (
-        Event.objects.filter(
-            kind=Kind.COURSE_VIEW, school_id=school.pk, object_id__in=list(currency_of),
+            **of_schools("session__school", schools), state__in=STARTED_STATES,
             created_at__gte=since, created_at__lt=until,
         )
         .annotate(local_day=TruncDate("created_at", tzinfo=zone))
-        .values("object_id", "local_day")
+        .values("session__school_id", "session__course_id", "local_day", "currency")
+        .annotate(n=Count("pk"))
+    )  # fmt: skip
+    for order in started:
+        target = row(order["session__school_id"], order["session__course_id"], order["local_day"], order["currency"])
+        target.orders += order["n"]
+    views = (
+        Event.objects.filter(
+            kind=Kind.COURSE_VIEW, **of_schools("school_id", schools), **views_of_courses(schools, courses),
+            created_at__gte=since, created_at__lt=until,
+        )
+        .annotate(local_day=TruncDate("created_at", tzinfo=zone))
+        .values("school_id", "object_id", "local_day")
         .annotate(n=Count("pk"))
     )  # fmt: skip
     for view in views:
-        viewed = view["object_id"]
-        if viewed is not None:  # the filter leaves none out; the type does not know it
-            row(viewed, view["local_day"], currency_of[viewed]).views += view["n"]
+        viewed, viewed_at = view["object_id"], view["school_id"]
+        if viewed is not None and viewed_at is not None and courses.get(viewed, (None, ""))[0] == viewed_at:
+            row(viewed_at, viewed, view["local_day"], courses[viewed][1]).views += view["n"]
     starting = (
-        Session.objects.filter(school=school, starts_at__gte=since, starts_at__lt=until)
+        Session.objects.filter(**of_schools("school", schools), starts_at__gte=since, starts_at__lt=until)
         .exclude(status=SessionStatus.CANCELLED)
         .annotate(local_day=TruncDate("starts_at", tzinfo=zone))
-        .values("course_id", "local_day")
+        .values("school_id", "course_id", "local_day")
         .annotate(capacity_sum=Sum("capacity"), taken_sum=Sum("seats_taken"))
     )
     for opening in starting:
-        target = row(opening["course_id"], opening["local_day"], currency_of[opening["course_id"]])
+        target = row(opening["school_id"], opening["course_id"], opening["local_day"], courses[opening["course_id"]][1])
         target.session_capacity += opening["capacity_sum"] or 0
         target.session_seats_taken += opening["taken_sum"] or 0
     percent = platform_fee_percent()
-    for target in rows.values():
-        settle(target, percent)
-    return rows
+    for rows in by_school.values():
+        for target in rows.values():
+            settle(target, percent)
+    return by_school
+
+
+def views_of_courses(schools: SchoolIds, courses: CourseInfo) -> dict[str, Any]:
+    """Course views count only for a course of the school they were logged
+    for. One school: the database keeps its courses' views (its index on
+    the school reads no others). A group: the rows are grouped by school and
+    course and each is checked against `courses` in Python, rather than
+    sending every course of the group in the query."""
+    return {"object_id__in": list(courses)} if len(list(schools)) == 1 else {}
 
 
 def settle(target: Figures, percent: Decimal) -> None:

@@ -17,7 +17,7 @@ Ties between bookings confirmed at the same instant are broken by id, so
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -77,28 +77,74 @@ def _firsts_of(school: Any, students: Any, *, only: set[int] | None = None) -> F
 def refresh_school_students(*, school: Any, since: datetime, until: datetime) -> int:
     """Recompute the SchoolStudent rows of the students who booked with the
     school in [since, until), from all their bookings with it. Idempotent."""
+    return refresh_schools_students(schools=[school.pk], since=since, until=until)
+
+
+def refresh_schools_students(*, schools: Sequence[int], since: datetime, until: datetime) -> int:
+    """refresh_school_students for each of `schools` (ids) at once: four
+    queries and the writes, whatever their number. Each school's rows are the
+    ones it would get alone: a (school, student) pair is read from that
+    school's bookings only."""
     now = timezone.now()
-    ids = set(students_between(school, since, until).values_list("student_id", flat=True))
-    if len(ids) > FEW_STUDENTS:  # a backfill, a busy school's day: the school's bookings in one pass
-        firsts = _firsts_of(school, None, only=ids)
-    else:
-        firsts = _firsts_of(school, sorted(ids), only=ids) if ids else {}
+    ids: dict[int, set[int]] = {}
+    booked = Booking.objects.filter(**_of(schools), confirmed_at__gte=since, confirmed_at__lt=until)
+    for school_id, student_id in booked.order_by().values_list("session__school_id", "student_id").distinct():
+        ids.setdefault(school_id, set()).add(student_id)
+    # A backfill, a busy school's day: the school's bookings in one pass; the others: their students' bookings.
+    busy = sorted(school_id for school_id, students in ids.items() if len(students) > FEW_STUDENTS)
+    quiet = sorted(school_id for school_id, students in ids.items() if len(students) <= FEW_STUDENTS)
+    firsts: dict[int, FirstTwo] = {}
+    if busy:
+        firsts.update(_firsts_of_schools(busy, None, only=ids))
+    if quiet:
+        students = sorted(set().union(*(ids[school_id] for school_id in quiet)))
+        firsts.update(_firsts_of_schools(quiet, students, only=ids))
     rows = [
         SchoolStudent(
-            school=school,
+            school_id=school_id,
             student_id=student_id,
             first_at=first,
             second_at=second,
             return_after=second - first if second is not None else None,
             computed_at=now,
         )
-        for student_id, (first, second) in firsts.items()
+        for school_id in sorted(firsts)
+        for student_id, (first, second) in firsts[school_id].items()
     ]
     SchoolStudent.objects.bulk_create(
         rows, batch_size=BATCH, update_conflicts=True, unique_fields=["school", "student"],
         update_fields=["first_at", "second_at", "return_after", "computed_at"],
     )  # fmt: skip
     return len(rows)
+
+
+def _of(schools: Sequence[int]) -> dict[str, Any]:
+    ids = list(schools)
+    return {"session__school": ids[0]} if len(ids) == 1 else {"session__school__in": ids}
+
+
+def _firsts_of_schools(
+    schools: Sequence[int], students: list[int] | None, *, only: dict[int, set[int]]
+) -> dict[int, FirstTwo]:
+    """_firsts_of for each of `schools` (one query): each school's students
+    among `students` (None: all), kept to its own in `only`."""
+    found: dict[int, FirstTwo] = {}
+    rows = Booking.objects.filter(**_of(schools), confirmed_at__isnull=False)
+    if students is not None:
+        rows = rows.filter(student_id__in=students)
+    for school_id, student_id, confirmed_at in rows.order_by(
+        "session__school_id", "student_id", "confirmed_at", "pk"
+    ).values_list("session__school_id", "student_id", "confirmed_at"):
+        assert confirmed_at is not None  # filtered on
+        if student_id not in only.get(school_id, ()):
+            continue
+        school = found.setdefault(school_id, {})
+        seen = school.get(student_id)
+        if seen is None:
+            school[student_id] = (confirmed_at, None)
+        elif seen[1] is None:
+            school[student_id] = (seen[0], confirmed_at)
+    return found
 
 
 @dataclass(frozen=True)
