@@ -19,12 +19,12 @@ from __future__ import annotations
 import zoneinfo
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
 
 from coursemarket.activity.models import Event, Kind
@@ -38,6 +38,7 @@ from .zones import day_bounds
 
 # Refunds whose money went back (Payment.refunded_amount counts exactly these).
 MADE_REFUND_STATES = (RefundState.SUCCEEDED, RefundState.PENDING_MANUAL)
+SHORT_RANGE_DAYS = 3  # up to this many days, refunds are found by when they were made, not by the schools' payments
 CANCELLED_STATES = (BookingState.CANCELLED, BookingState.REFUNDED)
 WAITING_STATES = (BookingState.WAITLISTED, BookingState.OFFERED)  # a place in the queue, not a booking started
 # Named rather than "not waiting", so the database reads them from bookings_waitlist_order (session, state, created_at).
@@ -165,13 +166,22 @@ def compute_schools_course_days(
         course_id = pay["booking__session__course_id"]
         if course_id is not None:  # a payment whose booking is gone cannot be placed
             row(pay["school_id"], course_id, pay["local_day"], pay["currency"]).gross += pay["amount_sum"] or Decimal(0)
-    refunded = (
-        Refund.objects.filter(
-            # From the schools' payments (their index) to their refunds, not every refund of the platform.
+    if end - start < timedelta(days=SHORT_RANGE_DAYS):
+        # A few days (today's live figures, the hourly job): the refunds made in them (index refunds_made), each
+        # joined to its payment. Through the schools' payments instead, SQLite listed a large school's every
+        # payment first (55,000: 170 ms) to find today's few refunds.
+        of_these = Q(**of_schools("payment__school_id", schools), payment__payable_type=booking_type)
+    else:
+        # A long range (a backfill): from the schools' payments (their index) to their refunds, not every refund
+        # the platform made in the range.
+        of_these = Q(
             payment_id__in=Payment.objects.filter(**of_schools("school_id", schools), payable_type=booking_type).values(
                 "pk"
-            ),
-            state__in=MADE_REFUND_STATES, completed_at__gte=since, completed_at__lt=until,
+            )
+        )
+    refunded = (
+        Refund.objects.filter(
+            of_these, state__in=MADE_REFUND_STATES, completed_at__gte=since, completed_at__lt=until,
         )
         .annotate(local_day=TruncDate("completed_at", tzinfo=zone))
         .values("payment__school_id", "payment__booking__session__course_id", "local_day", "payment__currency")

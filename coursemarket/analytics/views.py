@@ -11,8 +11,8 @@ from babel.dates import format_skeleton
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import translation
-from django.utils.html import format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
@@ -181,25 +181,27 @@ def _chart_data(board: Dashboard) -> dict[str, Any]:
 
 def _day_tables(board: Dashboard, chart: dict[str, Any]) -> dict[str, SafeString]:
     """The rows of the two charts' data tables, written here rather than in
-    the template: a year is 365 rows of 4 to 5 cells, which the template
-    language takes about 100 ms to draw."""
+    the template: a year is 365 rows of 4 to 19 cells, which the template
+    language took about 100 ms to draw (and `format_html_join`, escaping cell
+    by cell, a third of that). Every cell is escaped here."""
     language = translation.get_language()
-    counts = format_html_join(
-        "", '<tr><th scope="row" class="fw-normal">{}</th><td class="text-end">{}</td><td class="text-end">{}</td>'
-        '<td class="text-end">{}</td></tr>',
-        ((label, *(format_number(n, language=language) for n in (point.orders, point.bookings, point.seats)))
-         for label, point in zip(chart["labels"], board.series, strict=True)),
+    cell = '<td class="text-end">{}</td>'.format
+    head = '<tr><th scope="row" class="fw-normal">{}</th>'.format
+    counts = "".join(
+        head(escape(label)) + "".join(cell(escape(format_number(n, language=language)))
+                                      for n in (point.orders, point.bookings, point.seats)) + "</tr>"
+        for label, point in zip(chart["labels"], board.series, strict=True)
     )  # fmt: skip
     totals = {currency: running_totals(board, currency) for currency in board.currencies}
-    cells = '<td class="text-end">{}</td><td class="text-end">{}</td>' * len(board.currencies)
-    revenue = format_html_join(
-        "", '<tr><th scope="row" class="fw-normal">{}</th>' + cells + "</tr>",
-        ((label, *(money for currency in board.currencies for money in (
-            format_money(point.revenue[currency], currency, language=language),
-            format_money(totals[currency][n], currency, language=language))))
-         for n, (label, point) in enumerate(zip(chart["labels"], board.series, strict=True))),
+    revenue = "".join(
+        head(escape(label)) + "".join(
+            cell(escape(format_money(point.revenue[currency], currency, language=language)))
+            + cell(escape(format_money(totals[currency][n], currency, language=language)))
+            for currency in board.currencies
+        ) + "</tr>"
+        for n, (label, point) in enumerate(zip(chart["labels"], board.series, strict=True))
     )  # fmt: skip
-    return {"counts": counts, "revenue": revenue}
+    return {"counts": mark_safe(counts), "revenue": mark_safe(revenue)}  # noqa: S308 - every cell escaped above
 
 
 def running_totals(board: Dashboard, currency: str) -> list[Decimal]:

@@ -18,7 +18,7 @@ from typing import Literal
 
 from babel import Locale
 from babel.lists import format_list
-from babel.numbers import format_decimal, get_currency_precision
+from babel.numbers import get_currency_precision
 from django.conf import settings
 from django.utils import translation
 
@@ -67,7 +67,25 @@ def _locale(code: str) -> Locale:
 
 
 def format_number(value: Decimal | int | float, *, language: str | None = None) -> str:
-    return format_decimal(value, locale=babel_locale(language), numbering_system=NUMBERING_SYSTEM)
+    # Remembered by kind and text (1 == 1.0 == Decimal(1) as keys, but not as text).
+    if isinstance(value, int):  # bool and int enums too
+        return _number("int", str(int(value)), babel_locale(language))
+    if isinstance(value, float):
+        return _number("float", repr(value), babel_locale(language))
+    return _number("decimal", str(Decimal(value)), babel_locale(language))
+
+
+@functools.lru_cache(maxsize=8192)
+def _number(kind: str, text: str, locale: str) -> str:
+    """`babel.numbers.format_decimal` with the locale parsed once, and
+    remembered (a dashboard's tables write thousands of small counts)."""
+    value: Decimal | int | float = int(text) if kind == "int" else float(text) if kind == "float" else Decimal(text)
+    parsed = _locale(locale)
+    return str(
+        parsed.decimal_formats[None].apply(
+            value, parsed, decimal_quantization=True, group_separator=True, numbering_system=NUMBERING_SYSTEM
+        )
+    )
 
 
 def format_items(items: Iterable[object], *, style: ListStyle = "standard", language: str | None = None) -> str:

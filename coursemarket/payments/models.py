@@ -179,7 +179,12 @@ class Refund(models.Model):
         verbose_name = _("refund")
         verbose_name_plural = _("refunds")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["state", "next_attempt_at"], name="refunds_due")]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"], name="refunds_due"),
+            # Analytics: the refunds made on a day (SQLite read every succeeded refund of the platform to find
+            # today's: 170 ms at 30,000 refunds).
+            models.Index(fields=["state", "completed_at"], name="refunds_made"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.amount} ({self.get_state_display()})"

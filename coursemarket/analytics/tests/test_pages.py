@@ -211,3 +211,26 @@ def test_the_backfill_command_is_idempotent_and_refuses_bad_input(capsys):
 
 def test_the_rollup_job_is_in_the_periodic_table():
     assert "analytics.rollup_recent" in [name for name, _task, _interval in periodic_jobs()]
+
+
+@pytest.mark.parametrize("days", [90, 365])
+def test_each_course_s_sparkline_counts_its_bookings_per_day_or_per_week(days):
+    from coursemarket.analytics.periods import Period
+    from coursemarket.analytics.selectors import previous_period, school_dashboard, spark_bucket, spark_buckets
+    from coursemarket.bookings.models import Booking
+
+    w = rolled_up_world()  # three seats in two bookings, confirmed today
+    zone = school_zone(w.school)
+    today = local_today(zone)
+    earlier = confirmed_by_transfer(UserFactory(), w.session, staff_user=w.owner)
+    when = timezone.now() - timedelta(days=40)
+    Booking.objects.filter(pk=earlier.pk).update(confirmed_at=when, created_at=when)
+    rollup_days(start=today - timedelta(days=100), end=today, school=w.school)
+    period = Period(today - timedelta(days=days - 1), today)
+    board = school_dashboard(school=w.school, period=period, previous=previous_period(period), zone=zone, today=today)
+    row = next(course for course in board.courses if course.course_id == w.session.course_id)
+    buckets = spark_buckets(period)
+    assert len(row.daily) == len(buckets) and len(row.spark_points.split()) == len(buckets)
+    assert sum(row.daily) == 3  # bookings, not seats: 2 today (live) and 1 forty days ago (stored)
+    assert row.daily[buckets.index(spark_bucket(today, period))] == 2
+    assert row.daily[buckets.index(spark_bucket(when.astimezone(zone).date(), period))] == 1

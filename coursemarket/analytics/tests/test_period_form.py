@@ -159,11 +159,17 @@ def test_a_non_operator_does_not_get_the_operator_s_period_form(client, world):
 
 
 def test_a_sparkline_has_a_point_per_day_up_to_a_quarter_and_per_week_beyond():
-    from coursemarket.analytics.selectors import CourseRow
+    from coursemarket.analytics.periods import Period
+    from coursemarket.analytics.selectors import CourseRow, spark_bucket, spark_buckets
 
-    quarter = CourseRow(1, "Watercolour", daily=[1] * 90)
-    assert len(quarter.spark_points.split()) == 90
-    assert len(CourseRow(1, "Watercolour", daily=[1] * 364).spark_points.split()) == 52  # 52 weeks
-    points = CourseRow(1, "Watercolour", daily=[0] * 364 + [7]).spark_points.split()  # the 365th day: a 53rd
+    quarter = Period(date(2026, 9, 1), date(2026, 11, 29))  # 90 days
+    assert spark_buckets(quarter) == quarter.each_day()
+    assert spark_bucket(date(2026, 10, 7), quarter) == date(2026, 10, 7)
+    year = Period(date(2026, 1, 1), date(2026, 12, 31))  # a Thursday to a Thursday
+    weeks = spark_buckets(year)
+    assert len(weeks) == 53 and weeks[0] == date(2025, 12, 29) and weeks[-1] == date(2026, 12, 28)
+    assert all(week.weekday() == 0 for week in weeks)
+    assert spark_bucket(date(2026, 10, 7), year) == date(2026, 10, 5)  # a Wednesday: its week's Monday
+    points = CourseRow(1, "Watercolour", daily=[0] * 52 + [7]).spark_points.split()
     assert len(points) == 53 and points[-1] == "100.0,2.0" and points[0] == "0.0,22.0"  # the last week at the top
     assert CourseRow(1, "Watercolour", daily=[]).spark_points == ""

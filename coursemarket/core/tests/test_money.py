@@ -47,3 +47,30 @@ def test_the_remembered_formatting_is_babels_own_for_every_language_and_currency
                     numbering_system=NUMBERING_SYSTEM,
                 )  # fmt: skip
                 assert format_money(amount, currency, language=language) == expected, (language, currency, amount)
+
+
+def test_the_remembered_number_formatting_is_babels_own():
+    from babel.numbers import format_decimal
+    from django.conf import settings
+
+    from coursemarket.core.money import NUMBERING_SYSTEM, babel_locale, format_number
+
+    values = [
+        0,
+        1,
+        7,
+        1234,
+        12345,
+        1234567,
+        -42,
+        1.0,
+        2.5,
+        1234.5678,
+        Decimal("0.0"),
+        Decimal("12.30"),
+        Decimal("-1234.5"),
+    ]
+    for language, _name in settings.LANGUAGES:
+        for value in values * 2:  # the second time from what was remembered
+            expected = format_decimal(value, locale=babel_locale(language), numbering_system=NUMBERING_SYSTEM)
+            assert format_number(value, language=language) == expected, (language, value)
