@@ -185,7 +185,7 @@ def _day_tables(board: Dashboard, chart: dict[str, Any]) -> dict[str, SafeString
     language took about 100 ms to draw (and `format_html_join`, escaping cell
     by cell, a third of that). Every cell is escaped here."""
     language = translation.get_language()
-    cell = '<td class="text-end">{}</td>'.format
+    cell = "<td>{}</td>".format  # aligned to the end by dashboard.css
     head = '<tr><th scope="row" class="fw-normal">{}</th>'.format
     counts = "".join(
         head(escape(label)) + "".join(cell(escape(format_number(n, language=language)))
