@@ -64,7 +64,9 @@ def session_rows(*, school: Any, period: Period, zone: zoneinfo.ZoneInfo) -> lis
         status=SessionStatus.CANCELLED
     )
     rows = (
-        sessions.annotate(
+        # Grouped by the columns shown, not by every column of the session (SQLite sorted 20 of them).
+        sessions.values("pk", "course__title", "starts_at", "timezone", "capacity", "seats_taken", "course__currency")
+        .annotate(
             n_bookings=Count("bookings", filter=confirmed & Q(bookings__state__in=HELD)),
             n_cancelled=Count("bookings", filter=confirmed & Q(bookings__state__in=CANCELLED)),
             n_waiting=Count("bookings", filter=Q(bookings__state__in=WAITING)),

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
-from coursemarket.core.money import babel_locale, format_money, format_number
+from coursemarket.core.money import babel_locale, format_money, format_number, money_formatter
 from coursemarket.core.times import format_day, zone_name
 from coursemarket.schools.permissions import Perm
 from coursemarket.schools.selectors import SchoolAccess
@@ -192,13 +192,13 @@ def _day_tables(board: Dashboard, chart: dict[str, Any]) -> dict[str, SafeString
                                       for n in (point.orders, point.bookings, point.seats)) + "</tr>"
         for label, point in zip(chart["labels"], board.series, strict=True)
     )  # fmt: skip
-    totals = {currency: running_totals(board, currency) for currency in board.currencies}
+    columns = [(currency, money_formatter(currency, language=language), running_totals(board, currency))
+               for currency in board.currencies]  # fmt: skip
     revenue = "".join(
-        head(escape(label)) + "".join(
-            cell(escape(format_money(point.revenue[currency], currency, language=language)))
-            + cell(escape(format_money(totals[currency][n], currency, language=language)))
-            for currency in board.currencies
-        ) + "</tr>"
+        head(escape(label))
+        + "".join(cell(escape(money(point.revenue[currency]))) + cell(escape(money(totals[n])))
+                  for currency, money, totals in columns)
+        + "</tr>"
         for n, (label, point) in enumerate(zip(chart["labels"], board.series, strict=True))
     )  # fmt: skip
     return {"counts": mark_safe(counts), "revenue": mark_safe(revenue)}  # noqa: S308 - every cell escaped above

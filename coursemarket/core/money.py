@@ -12,7 +12,7 @@ punctuation still comes from CLDR: the Arabic comma "،" in dates and lists,
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
@@ -44,6 +44,18 @@ def quantize(amount: Decimal, currency: str) -> Decimal:
 def format_money(amount: Decimal | int | str, currency: str, *, language: str | None = None) -> str:
     value = quantize(Decimal(amount), currency)
     return _formatted(str(value), currency, babel_locale(language))  # by its text: -0.00 == 0.00 in Decimal
+
+
+def money_formatter(currency: str, *, language: str | None = None) -> Callable[[Decimal], str]:
+    """format_money for many amounts of one currency in one language (a
+    table's column): the locale and the currency's minor unit looked up once."""
+    locale = babel_locale(language)
+    exponent = Decimal(1).scaleb(-get_currency_precision(currency))
+
+    def formatted(amount: Decimal) -> str:
+        return _formatted(str(Decimal(amount).quantize(exponent, rounding=ROUND_HALF_UP)), currency, locale)
+
+    return formatted
 
 
 @functools.lru_cache(maxsize=8192)

@@ -74,3 +74,13 @@ def test_the_remembered_number_formatting_is_babels_own():
         for value in values * 2:  # the second time from what was remembered
             expected = format_decimal(value, locale=babel_locale(language), numbering_system=NUMBERING_SYSTEM)
             assert format_number(value, language=language) == expected, (language, value)
+
+
+def test_a_column_s_formatter_writes_what_format_money_writes():
+    from coursemarket.core.money import money_formatter
+
+    for language in ("en", "de", "ar", "ja"):
+        for currency in ("EUR", "JPY", "KWD"):
+            column = money_formatter(currency, language=language)
+            for amount in ("0", "-0.00", "12.345", "1234567.891", "-7.1"):
+                assert column(Decimal(amount)) == format_money(amount, currency, language=language)
