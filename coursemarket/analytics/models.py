@@ -115,7 +115,8 @@ class SchoolStudent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["school", "student"], name="analytics_one_row_per_school_student"),
         ]
-        indexes = [models.Index(fields=["school", "first_at"], name="analytics_student_first")]
+        # Who booked first in a period, counted from the index alone (the student: today's are left out).
+        indexes = [models.Index(fields=["school", "first_at", "student"], name="analytics_student_first_who")]
 
     def __str__(self) -> str:
         return f"{self.school_id}: {self.student_id}"
