@@ -24,7 +24,7 @@ from coursemarket.schools.selectors import SchoolAccess
 from coursemarket.schools.views.staff import render_dashboard, staff_view
 
 from .exports import BUILDERS, KPI_LABELS, TABLES, as_csv, as_xlsx
-from .selectors import SORTS, Dashboard, Money, dashboard_context, school_dashboard
+from .selectors import SORTS, SPARK_DAYS, Dashboard, Money, dashboard_context, school_dashboard
 from .sessions import ROWS_SHOWN, SESSION_SORTS, sort_sessions
 from .statement import StatementForm, month_label, month_period, month_start, statement_pdf
 from .tabs import analytics_tabs
@@ -86,6 +86,7 @@ def dashboard(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
         descending=shown.descending,
         sort_columns=_sort_columns(),
         statement_form=StatementForm(today=board.today),
+        weekly_sparks=board.period.days > SPARK_DAYS,
         sessions_shown=sessions[:ROWS_SHOWN],
         sessions_total=len(sessions),
         ssort=ssort,

@@ -234,3 +234,13 @@ def test_each_course_s_sparkline_counts_its_bookings_per_day_or_per_week(days):
     assert sum(row.daily) == 3  # bookings, not seats: 2 today (live) and 1 forty days ago (stored)
     assert row.daily[buckets.index(spark_bucket(today, period))] == 2
     assert row.daily[buckets.index(spark_bucket(when.astimezone(zone).date(), period))] == 1
+
+
+def test_the_page_says_whether_the_sparklines_count_days_or_weeks(client):
+    w = rolled_up_world()
+    client.force_login(w.owner)
+    url = reverse("analytics:dashboard", kwargs={"slug": w.school.slug})
+    today = local_today(school_zone(w.school))
+    assert "its bookings per day." in client.get(url + "?period=90").content.decode()
+    long = f"?period=custom&start={(today - timedelta(days=92)).isoformat()}&end={today.isoformat()}"  # 93 days
+    assert "its bookings per week." in client.get(url + long).content.decode()
