@@ -35,6 +35,16 @@ VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1366, 
 ARTIFACTS = Path(__file__).parent / "test-artifacts"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A browser test that fails is run once more (pytest-rerunfailures), and
+    the rerun is reported ("R", "rerun" in the summary): on CI's two shared
+    CPUs a page now and then takes longer than a wait allows. A test that
+    fails twice fails the run; no other test is retried."""
+    for item in items:
+        if item.get_closest_marker("browser") and not item.get_closest_marker("flaky"):
+            item.add_marker(pytest.mark.flaky(reruns=1, reruns_delay=2))
+
+
 @pytest.hookimpl(tryfirst=True, hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
     outcome = yield
