@@ -1,6 +1,8 @@
 """Demo course covers: a flat illustration per subcategory, drawn with Pillow
 (no downloads, nothing committed), stored once and shared by every course of
 that subcategory, with a description and a focal point on the motif.
+The flagship school's first courses also get a gallery of three scenes,
+added by its owner through `course_image_add` (checks, renditions, audit).
 
 Each top category has its motif (speech bubbles for languages, a pot on a
 wheel for arts and crafts, a pan for cooking, …); the subcategory picks the
@@ -20,9 +22,12 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image, ImageDraw, ImageFilter
 
-from coursemarket.catalog.models import Category, Course
+from coursemarket.catalog.models import Category, Course, CourseStatus
+from coursemarket.catalog.services import course_image_add
 from coursemarket.core import images
+from coursemarket.schools.models import Membership, Role
 
+from .bookings import OWNER_SCHOOL
 from .content import read_json
 
 WIDTH, HEIGHT = 1600, 900
@@ -197,9 +202,10 @@ MOTIFS: dict[str, tuple[Motif, str]] = {
 }
 
 
-def draw_cover(top: str, sub: str) -> tuple[Image.Image, str, tuple[int, int]]:
-    """The picture of a subcategory, its description and its focal point (percent)."""
-    rng = random.Random(f"cover:{top}:{sub}")
+def draw_cover(top: str, sub: str, variant: str = "") -> tuple[Image.Image, str, tuple[int, int]]:
+    """The picture of a subcategory, its description and its focal point
+    (percent); another `variant` draws another scene of the same motif."""
+    rng = random.Random(f"cover:{top}:{sub}{variant}")
     sky, ground, motif_color, accent = PALETTES[rng.randrange(len(PALETTES))]
     image = _backdrop(sky, ground, rng)
     draw = ImageDraw.Draw(image)
@@ -242,4 +248,32 @@ def seed() -> list[str]:
             cover_image=name, cover_alt=description, cover_focus_x=fx, cover_focus_y=fy
         )
         updated.append(course.slug)
-    return updated
+    return updated + _galleries(parent_of, categories)
+
+
+GALLERY_COURSES = 4  # the flagship school's first published courses
+GALLERY_SCENES = (("morning", "in the morning light"), ("class", "as the class sees it"), ("detail", "up close"))
+
+
+def _galleries(parent_of: dict[str, str], categories: dict[int, str]) -> list[str]:
+    """Three gallery pictures for each of the flagship school's first courses
+    that has none (idempotent)."""
+    owner = Membership.objects.filter(school__slug=OWNER_SCHOOL, role=Role.OWNER).select_related("user").first()
+    if owner is None:
+        return []
+    courses = Course.objects.filter(school_id=owner.school_id, status=CourseStatus.PUBLISHED).exclude(category=None)
+    made: list[str] = []
+    for course in courses.order_by("pk")[:GALLERY_COURSES]:
+        if course.images.exists():
+            continue
+        sub = categories.get(course.category_id or 0, "")
+        top = parent_of.get(sub, sub)
+        for variant, words in GALLERY_SCENES:
+            image, description, (focus_x, _y) = draw_cover(top, sub, f":{variant}")
+            # A 4:3 picture (the gallery's shape) around the motif, as a photographer would frame it.
+            left = min(max(0, WIDTH * focus_x // 100 - HEIGHT * 2 // 3), WIDTH - HEIGHT * 4 // 3)
+            framed = image.crop((left, 0, left + HEIGHT * 4 // 3, HEIGHT))
+            upload = ContentFile(_jpeg(framed), name=f"{variant}.jpg")
+            course_image_add(actor=owner.user, course=course, upload=upload, alt_text=f"{description}, {words}")
+        made.append(f"{course.slug} (gallery)")
+    return made
