@@ -22,6 +22,18 @@ def money(amount: Decimal | int | str | None, currency: str) -> str:
 
 
 @register.filter
+def money_off(amount: Decimal | int | str | None, currency: str) -> str:
+    """{{ discount|money_off:currency }} → "−€43.50" / "−43,50 €" / "‏−43.50 €": an
+    amount taken off, written as the language writes a negative amount (CLDR's
+    pattern and its direction marks, so it reads right in Arabic), with a true
+    minus sign."""
+    if amount is None or amount == "":
+        return ""
+    negative = format_money(-abs(Decimal(amount)), currency, language=translation.get_language())
+    return negative.replace("-", "\u2212", 1)
+
+
+@register.filter
 def number(value: Any) -> str:
     if value is None or value == "":
         return ""
