@@ -196,9 +196,10 @@ def seed() -> list[str]:
                 "description": row["description"],
                 "languages_taught": row["languages"],
                 "founded_year": row["founded"],
-                "default_language": row["languages"][0]
-                if row["languages"][0] in ("en", "es", "de", "fr", "ar")
-                else "en",
+                # The demo writes every school's own texts in English (as its course library):
+                # any other content language would label English text as, say, Spanish
+                # ("not translated into your language yet" on the English page).
+                "default_language": "en",
                 "brand_primary_color": row["colour"],
                 "brand_accent_color": row.get("accent", ""),
                 "website": row["website"],
