@@ -152,7 +152,7 @@ def test_the_period_is_in_the_school_s_zone_and_compared_with_the_one_before(cli
     w = rolled_up_world()
     client.force_login(w.owner)
     page = client.get(reverse("analytics:dashboard", kwargs={"slug": w.school.slug}) + "?period=7").content.decode()
-    assert "in the school&#x27;s time zone (Madrid time" in page or "in the school's time zone (Madrid time" in page
+    assert "in the school&#x27;s time zone: Madrid time" in page or "in the school's time zone: Madrid time" in page
     assert "Compared with" in page
     assert f'href="{reverse("bookings:channels", kwargs={"slug": w.school.slug})}"' in page  # the channel report tab
     nav = dashboard_nav(staff_access(user=w.owner, slug=w.school.slug), active="analytics")
