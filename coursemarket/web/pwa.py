@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -156,6 +157,8 @@ def _worker_source() -> str:
 
 def worker_config() -> dict[str, Any]:
     languages = [code for code, _name in settings.LANGUAGES]
+    # Every language's address prefix ("pt-br" too, which a two-letter pattern missed).
+    lang = "(?:" + "|".join(re.escape(code) for code in languages) + ")"
     media = settings.MEDIA_URL
     media_parts = urlsplit(media)
     config: dict[str, Any] = {
@@ -175,11 +178,11 @@ def worker_config() -> dict[str, Any]:
             "^/payments/",
             "^/i18n/",
             "^/healthz",
-            "^/[a-z]{2}/checkout/",
-            "^/[a-z]{2}/book/",
+            f"^/{lang}/checkout/",
+            f"^/{lang}/book/",
             # Staff pages, except a session's check-in page (kept for its member, for the door's bad Wi-Fi).
-            "^/[a-z]{2}/dashboard/(?!schools/[A-Za-z0-9_-]+/bookings/sessions/[0-9]+/checkin/$)",
-            "^/[a-z]{2}/account/(?!bookings/(?:$|[A-Za-z0-9-]+/ticket/$))",
+            f"^/{lang}/dashboard/(?!schools/[A-Za-z0-9_-]+/bookings/sessions/[0-9]+/checkin/$)",
+            f"^/{lang}/account/(?!bookings/(?:$|[A-Za-z0-9-]+/ticket/$))",
         ],
         "signout": [_language_url("account_logout", code) for code in languages],
         # Web Push's handlers (notifications/push.py sends; static/js/sw-push.js shows and opens).

@@ -112,6 +112,10 @@ def test_the_service_worker_never_caches_money_account_or_staff_pages(client):
         "/en/dashboard/schools/x/bookings/sessions/7/checkin/scans/", "/en/dashboard/schools/x/checkin/",
     ]:  # fmt: skip
         assert not cached(path), path
+    for language in LANGUAGES:  # every language's pages, pt-br's included
+        for path in ["/checkout/CM-ABC123/", "/book/12/", "/account/email/", "/dashboard/schools/x/bookings/"]:
+            assert not cached(f"/{language}{path}"), f"/{language}{path}"
+        assert cached(f"/{language}/account/bookings/") and cached(f"/{language}/courses/")
     for path in [
         "/en/account/bookings/", "/ar/account/bookings/CM-ABC123/ticket/", "/en/courses/",
         "/ar/dashboard/schools/x-2/bookings/sessions/7/checkin/",  # the door, reopened offline
