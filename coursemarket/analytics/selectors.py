@@ -23,7 +23,7 @@ from .rollups import COUNTS, MONEY, Figures, compute_course_days
 from .sessions import SessionRow, session_rows
 from .zones import local_today, school_zone
 
-SPARK_DAYS = 92  # a sparkline has a point per day up to a quarter, per week beyond
+SPARK_DAYS = 92  # a sparkline (and the page's day series) has a point per day up to a quarter, per week beyond
 
 
 @dataclass
@@ -137,7 +137,7 @@ class CourseRow:
 
 @dataclass
 class DayPoint:
-    day: date
+    day: date  # the day, or the first day of the week in a weekly series
     orders: int = 0  # bookings started
     bookings: int = 0  # bookings confirmed (paid, or free)
     seats: int = 0
@@ -153,11 +153,16 @@ class Dashboard:
     current: Totals
     before: Totals
     currencies: list[str]
-    series: list[DayPoint]
+    series: list[DayPoint]  # per day, or per week (`weekly`: weeks from the period's first day)
     courses: list[CourseRow]
     outcomes: Outcomes = field(default_factory=Outcomes)
     outcomes_before: Outcomes = field(default_factory=Outcomes)
     sessions: list[SessionRow] = field(default_factory=list)  # starting in the period, by start
+    weekly: bool = False
+
+    def point_end(self, point: DayPoint) -> date:
+        """The last day a point of the series counts (itself, or the end of its week, within the period)."""
+        return min(point.day + timedelta(days=6), self.period.end) if self.weekly else point.day
 
     @property
     def main_currency(self) -> str:
@@ -226,15 +231,17 @@ def _summed(rows: Any, by: tuple[str, ...], *, day: date) -> list[Figures]:
 
 
 class WeeksSince(Func):
-    """Whole weeks from the Monday `monday` to a date column, in the database
-    (a year's sparklines are ~3,000 sums instead of ~22,000 rows; Django's
-    TruncWeek calls back into Python for every row on SQLite)."""
+    """Whole weeks from the day `since` (not after the column's days) to a
+    date column, in the database: the sparklines' weeks from a Monday, the
+    series' from the period's first day (a year's sparklines are ~3,000 sums
+    instead of ~22,000 rows; Django's TruncWeek calls back into Python for
+    every row on SQLite)."""
 
     output_field = IntegerField()
 
-    def __init__(self, column: str, monday: date) -> None:
+    def __init__(self, column: str, since: date) -> None:
         super().__init__(F(column))
-        self.monday = monday
+        self.since = since
 
     def _column(self, compiler: Any) -> tuple[str, list[Any]]:
         sql, params = compiler.compile(self.source_expressions[0])
@@ -242,11 +249,27 @@ class WeeksSince(Func):
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         sql, params = self._column(compiler)
-        return f"(CAST(julianday({sql}) - julianday(%s) AS INTEGER) / 7)", (*params, self.monday.isoformat())
+        return f"(CAST(julianday({sql}) - julianday(%s) AS INTEGER) / 7)", (*params, self.since.isoformat())
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         sql, params = self._column(compiler)
-        return f"(({sql} - %s::date) / 7)", (*params, self.monday)
+        return f"(({sql} - %s::date) / 7)", (*params, self.since)
+
+
+def weekly_series(period: Period) -> bool:
+    """Whether the page's series of `period` is per week: longer than SPARK_DAYS."""
+    return period.days > SPARK_DAYS
+
+
+def series_points(period: Period, *, weekly: bool) -> list[date]:
+    """The series' points: each day, or the first day of each week counted
+    from the period's first day (the last week may be shorter)."""
+    return period.each_day()[:: 7 if weekly else 1]
+
+
+def series_point(day: date, period: Period, *, weekly: bool) -> date:
+    """The point of the series a day of the period is counted in."""
+    return period.start + timedelta(days=(day - period.start).days // 7 * 7) if weekly else day
 
 
 def spark_bucket(day: date, period: Period) -> date:
@@ -287,15 +310,19 @@ def school_dashboard(
     today: date,
     sort: str = "revenue",
     descending: bool = True,
+    weekly: bool = False,
 ) -> Dashboard:
-    """Everything the dashboard shows for `period`, compared with `previous`."""
+    """Everything the dashboard shows for `period`, compared with `previous`;
+    `weekly`: the series per week (weeks from the period's first day), else
+    per day."""
     current, before = Totals(), Totals()
     by_course: dict[int, Totals] = defaultdict(Totals)
-    by_day: dict[date, DayPoint] = {day: DayPoint(day) for day in period.each_day()}
+    points = series_points(period, weekly=weekly)
+    by_day: dict[date, DayPoint] = {day: DayPoint(day) for day in points}
     course_days: dict[int, dict[date, int]] = defaultdict(dict)
 
     def on_day(row: Figures) -> None:
-        point = by_day[row.day]
+        point = by_day[series_point(row.day, period, weekly=weekly)]
         point.bookings += row.bookings
         point.orders += row.orders
         point.seats += row.seats
@@ -308,13 +335,17 @@ def school_dashboard(
         for row in _summed(stored, ("course_id", "currency"), day=period.start):
             current.add(row)
             by_course[row.course_id].add(row)
-        # Per day only what the series shows (a year in nine currencies is ~3,000 groups: no Figures for them).
-        per_day = stored.values("day", "currency").annotate(
+        # Per day (or week) only what the series shows (a year per day in nine currencies is ~3,000 groups).
+        if weekly:
+            by_point = stored.annotate(week=WeeksSince("day", period.start)).values("week", "currency")
+        else:
+            by_point = stored.values("day", "currency")
+        per_point = by_point.annotate(
             n_orders=Sum("orders"), n_bookings=Sum("bookings"), n_seats=Sum("seats"),
             revenue=Sum(F("gross") - F("refunds")),
         ).order_by()  # fmt: skip
-        for entry in per_day:
-            point = by_day[entry["day"]]
+        for entry in per_point:
+            point = by_day[period.start + timedelta(weeks=entry["week"]) if weekly else entry["day"]]
             point.orders += entry["n_orders"]
             point.bookings += entry["n_bookings"]
             point.seats += entry["n_seats"]
@@ -327,8 +358,8 @@ def school_dashboard(
         booked = stored.filter(bookings__gt=0).order_by()
         if period.days > SPARK_DAYS:
             monday = spark_bucket(period.start, period)
-            weekly = booked.annotate(week=WeeksSince("day", monday)).values("course_id", "week")
-            for course_id, week, bookings in weekly.annotate(n=Sum("bookings")).values_list("course_id", "week", "n"):
+            per_week = booked.annotate(week=WeeksSince("day", monday)).values("course_id", "week")
+            for course_id, week, bookings in per_week.annotate(n=Sum("bookings")).values_list("course_id", "week", "n"):
                 course_days[course_id][monday + timedelta(weeks=week)] = bookings
         else:
             for course_id, day, bookings in booked.values_list("course_id", "day", "bookings"):
@@ -366,14 +397,15 @@ def school_dashboard(
         course.revenues = [(c, course.revenue_in(c)) for c in currencies]
         days = course_days.get(course.course_id, {})
         course.daily = [days.get(bucket, 0) for bucket in buckets]
-    series = [by_day[day] for day in period.each_day()]
+    series = [by_day[day] for day in points]
     for point in series:
         for currency in currencies:
             point.revenue.setdefault(currency, Decimal(0))
     outcomes, outcomes_before = school_outcomes(school=school, period=period, previous=previous, zone=zone)
     return Dashboard(zone, today, period, previous, current, before, currencies,
                      series, sort_courses(courses, sort, descending, currencies[0] if currencies else ""),
-                     outcomes, outcomes_before, session_rows(school=school, period=period, zone=zone))  # fmt: skip
+                     outcomes, outcomes_before, session_rows(school=school, period=period, zone=zone),
+                     weekly)  # fmt: skip
 
 
 def sort_courses(courses: list[CourseRow], sort: str, descending: bool, currency: str) -> list[CourseRow]:

@@ -7,7 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from babel.dates import format_skeleton
+from babel.dates import format_interval, format_skeleton
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import translation
@@ -24,7 +24,7 @@ from coursemarket.schools.selectors import SchoolAccess
 from coursemarket.schools.views.staff import render_dashboard, staff_view
 
 from .exports import BUILDERS, KPI_LABELS, TABLES, as_csv, as_xlsx
-from .selectors import SORTS, SPARK_DAYS, Dashboard, Money, dashboard_context, school_dashboard
+from .selectors import SORTS, SPARK_DAYS, Dashboard, DayPoint, Money, dashboard_context, school_dashboard, weekly_series
 from .sessions import ROWS_SHOWN, SESSION_SORTS, sort_sessions
 from .statement import StatementForm, month_label, month_period, month_start, statement_pdf
 from .tabs import analytics_tabs
@@ -41,8 +41,10 @@ class Shown:
     descending: bool = True
 
 
-def _board(request: HttpRequest, access: SchoolAccess) -> Shown:
-    """The period and the figures of a valid one (None when the input is bad)."""
+def _board(request: HttpRequest, access: SchoolAccess, *, weekly: bool = False) -> Shown:
+    """The period and the figures of a valid one (None when the input is bad);
+    `weekly`: the series per week when the period is longer than SPARK_DAYS
+    (the page), else always per day (the exports)."""
     zone, today = dashboard_context(school=access.school)
     chosen = period_of(request, today=today)
     if chosen.period is None or chosen.previous is None:
@@ -51,14 +53,17 @@ def _board(request: HttpRequest, access: SchoolAccess) -> Shown:
     sort = sort if sort in SORTS else "revenue"
     descending = request.GET.get("dir", "asc" if sort == "title" else "desc") != "asc"
     board = school_dashboard(school=access.school, period=chosen.period, previous=chosen.previous, zone=zone,
-                             today=today, sort=sort, descending=descending)  # fmt: skip
+                             today=today, sort=sort, descending=descending,
+                             weekly=weekly and weekly_series(chosen.period))  # fmt: skip
     return Shown(chosen, board, sort, descending)
 
 
 @staff_view(Perm.VIEW_ANALYTICS)
 @require_GET
 def dashboard(request: HttpRequest, access: SchoolAccess) -> HttpResponse:
-    shown = _board(request, access)
+    # A period longer than three months is charted per week (a year per day was 365 table rows in up to
+    # nine currencies); the "Per day" export stays per day, and its days summed by week are the page's weeks.
+    shown = _board(request, access, weekly=True)
     board = shown.board
     context: dict[str, Any] = {
         **period_form_context(shown.chosen, action=reverse("analytics:dashboard", kwargs={"slug": access.school.slug})),
@@ -158,15 +163,20 @@ def _session_columns() -> list[tuple[str, str]]:
     ]  # fmt: skip
 
 
-def _day_label(day: Any) -> str:
-    return format_skeleton("MMMd", day, locale=babel_locale(translation.get_language()))
+def _point_label(board: Dashboard, point: DayPoint, skeleton: str = "MMMd") -> str:
+    """A point of the series: its day ("Jan 5"), or its week's days ("Jan 1 – 7")."""
+    locale = babel_locale(translation.get_language())
+    if not board.weekly:
+        return format_skeleton(skeleton, point.day, locale=locale)
+    return format_interval(point.day, board.point_end(point), skeleton, locale=locale)
 
 
 def _chart_data(board: Dashboard) -> dict[str, Any]:
-    """What the charts draw: labels per day, bookings, revenue per currency
-    (numbers as plain strings; the page formats them in its own language)."""
+    """What the charts draw: labels per day (or week), bookings, revenue per
+    currency (numbers as plain strings; the page formats them in its own
+    language)."""
     return {
-        "labels": [_day_label(point.day) for point in board.series],
+        "labels": [_point_label(board, point) for point in board.series],
         "bookings": [point.bookings for point in board.series],
         "orders": [point.orders for point in board.series],
         "revenue": {c: [str(point.revenue[c]) for point in board.series] for c in board.currencies},
@@ -206,7 +216,7 @@ def _day_tables(board: Dashboard, chart: dict[str, Any]) -> dict[str, SafeString
 
 
 def running_totals(board: Dashboard, currency: str) -> list[Decimal]:
-    """The period's revenue in `currency` summed day by day (the cumulative line)."""
+    """The period's revenue in `currency` summed day by day, or week by week (the cumulative line)."""
     total, totals = Decimal(0), []
     for point in board.series:
         total += point.revenue[currency]
@@ -215,23 +225,35 @@ def running_totals(board: Dashboard, currency: str) -> list[Decimal]:
 
 
 def _summary_text(board: Dashboard) -> dict[str, str]:
-    """One sentence per chart, for people who do not see it."""
+    """One sentence per chart, for people who do not see it (of its busiest
+    day, or week when the chart is per week)."""
     language = translation.get_language()
+
+    def when(point: DayPoint) -> str:
+        return _point_label(board, point, "yMMMd") if board.weekly else format_day(point.day)
+
     busiest = max(board.series, key=lambda p: (p.bookings, p.day), default=None)
     if busiest is None or not busiest.bookings:
         bookings = _("No bookings in this period.")
     else:
         total = board.current.bookings
+        if board.weekly:
+            busiest_text = ngettext(
+                "The busiest week was %(week)s, with %(count)s booking.",
+                "The busiest week was %(week)s, with %(count)s bookings.",
+                busiest.bookings,
+            ) % {"week": when(busiest), "count": format_number(busiest.bookings, language=language)}
+        else:
+            busiest_text = ngettext(
+                "The busiest day was %(day)s, with %(count)s booking.",
+                "The busiest day was %(day)s, with %(count)s bookings.",
+                busiest.bookings,
+            ) % {"day": when(busiest), "count": format_number(busiest.bookings, language=language)}
         bookings = " ".join(
             (
                 ngettext("%(total)s booking in this period.", "%(total)s bookings in this period.", total)
                 % {"total": format_number(total, language=language)},
-                ngettext(
-                    "The busiest day was %(day)s, with %(count)s booking.",
-                    "The busiest day was %(day)s, with %(count)s bookings.",
-                    busiest.bookings,
-                )
-                % {"day": format_day(busiest.day), "count": format_number(busiest.bookings, language=language)},
+                busiest_text,
             )
         )
     parts = []
@@ -241,12 +263,21 @@ def _summary_text(board: Dashboard) -> dict[str, str]:
         best = max(board.series, key=lambda p: (p.revenue[currency], p.day), default=None)
         if best is None or best.revenue[currency] <= 0:
             parts.append(_("Revenue %(total)s.") % {"total": format_money(revenue, currency, language=language)})
+        elif board.weekly:
+            parts.append(
+                _("Revenue %(total)s; the best week was %(week)s with %(best)s.")
+                % {
+                    "total": format_money(revenue, currency, language=language),
+                    "week": when(best),
+                    "best": format_money(best.revenue[currency], currency, language=language),
+                }
+            )
         else:
             parts.append(
                 _("Revenue %(total)s; the best day was %(day)s with %(best)s.")
                 % {
                     "total": format_money(revenue, currency, language=language),
-                    "day": format_day(best.day),
+                    "day": when(best),
                     "best": format_money(best.revenue[currency], currency, language=language),
                 }
             )

@@ -71,10 +71,13 @@ def test_an_owner_switches_to_90_days_and_the_csv_matches_the_screen(page):
     assert page.js_errors == []
 
 
-def test_in_arabic_the_time_axis_runs_right_to_left(page):
+@pytest.mark.parametrize("days", [30, 120])  # per day, and per week (longer than three months)
+def test_in_arabic_the_time_axis_runs_right_to_left(page, days):
     w = world()
     browser_sign_in(page, w.owner.email)
-    page.goto(page.base_url + "/ar/dashboard/schools/" + w.school.slug + "/analytics/?period=30")
+    today = local_today(school_zone(w.school))
+    query = f"?period=custom&start={(today - timedelta(days=days - 1)).isoformat()}&end={today.isoformat()}"
+    page.goto(page.base_url + "/ar/dashboard/schools/" + w.school.slug + "/analytics/" + query)
     for chart in ("bookings-chart", "revenue-chart"):
         page.wait_for_function(f"() => !!document.getElementById('{chart}').chart")
         scales = page.evaluate(
@@ -86,6 +89,8 @@ def test_in_arabic_the_time_axis_runs_right_to_left(page):
     assert page.evaluate("document.getElementById('revenue-chart').chart.options.scales.total.position") == "left"
     datasets = page.evaluate("document.getElementById('bookings-chart').chart.data.datasets.length")
     assert datasets == 2  # started and confirmed
+    labels = page.evaluate("document.getElementById('bookings-chart').chart.data.labels.length")
+    assert labels == (30 if days == 30 else 18)  # 120 days: 17 weeks and a last one of a day
     assert page.js_errors == []
 
 

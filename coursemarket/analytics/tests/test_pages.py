@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from babel.dates import format_interval
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -244,3 +246,83 @@ def test_the_page_says_whether_the_sparklines_count_days_or_weeks(client):
     assert "its bookings per day." in client.get(url + "?period=90").content.decode()
     long = f"?period=custom&start={(today - timedelta(days=92)).isoformat()}&end={today.isoformat()}"  # 93 days
     assert "its bookings per week." in client.get(url + long).content.decode()
+
+
+def chart_of(page: str) -> dict:  # type: ignore[type-arg]
+    found = re.search(r'<script id="analytics-chart-data" type="application/json">(.*?)</script>', page, re.S)
+    assert found
+    return json.loads(found.group(1))
+
+
+def table_rows(page: str, title: str) -> list[list[str]]:
+    """The cells of the chart data table captioned `title`."""
+    table = page[page.index(f'<caption class="visually-hidden">{title}</caption>') :]
+    body = table[table.index("<tbody>") + len("<tbody>") : table.index("</tbody>")]
+    return [re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row) for row in re.findall(r"<tr>(.*?)</tr>", body)]
+
+
+def test_a_period_longer_than_three_months_is_charted_per_week_and_its_weeks_sum_the_days(client):
+    w = rolled_up_world()  # two bookings confirmed today, live
+    today = local_today(school_zone(w.school))
+    start = today - timedelta(days=364)  # 365 days: 52 weeks from the first day and a last one of a day
+    stored = {  # days after the start: (orders, bookings, seats, currency, gross, refunds)
+        0: (1, 1, 1, "EUR", Decimal("10.00"), Decimal(0)),
+        3: (2, 1, 2, "EUR", Decimal("20.50"), Decimal("5.25")),
+        6: (1, 0, 0, "JPY", Decimal(0), Decimal("300")),  # the first week's last day
+        7: (0, 4, 4, "EUR", Decimal("40.00"), Decimal(0)),  # the second week's first day
+        150: (5, 5, 6, "EUR", Decimal("99.99"), Decimal(0)),  # the busiest stored week
+        200: (1, 1, 1, "JPY", Decimal("5000"), Decimal(0)),
+    }
+    for offset, (orders, bookings, seats, currency, gross, refunds) in stored.items():
+        CourseDay.objects.create(school=w.school, course=w.course, day=start + timedelta(days=offset),
+                                 currency=currency, orders=orders, bookings=bookings, seats=seats, gross=gross,
+                                 refunds=refunds, net=gross - refunds)  # fmt: skip
+    client.force_login(w.owner)
+    url = reverse("analytics:dashboard", kwargs={"slug": w.school.slug})
+    query = f"?period=custom&start={start.isoformat()}&end={today.isoformat()}"
+    page = client.get(url + query).content.decode()
+    assert "Bookings per week: started and confirmed" in page and "Revenue per week and so far" in page
+    chart = chart_of(page)
+    assert len(chart["labels"]) == 53 and len(table_rows(page, "Bookings per week")) == 53
+    assert len(table_rows(page, "Revenue per week: paid less refunded")) == 53
+    assert chart["labels"][0] == format_interval(start, start + timedelta(days=6), "MMMd", locale="en")
+    assert chart["labels"][-1] == format_interval(today, today, "MMMd", locale="en")  # the last week: one day
+
+    export = reverse("analytics:export", kwargs={"slug": w.school.slug, "table": "daily", "fmt": "csv"})
+    response = client.get(export + query)
+    daily = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert len(daily) == 1 + 365  # the export stays per day
+    currencies = [re.search(r"\((\w+)\)", heading).group(1) for heading in daily[0][4:]]  # type: ignore[union-attr]
+    assert sorted(currencies) == ["EUR", "JPY"]
+    weeks: list[list[Decimal]] = [[Decimal(0)] * (3 + len(currencies)) for _ in range(53)]
+    for n, row in enumerate(daily[1:]):
+        assert row[0] == (start + timedelta(days=n)).isoformat()
+        for column, value in enumerate(row[1:]):
+            weeks[n // 7][column] += Decimal(value)
+    # The page's weeks are the export's days summed by week, in every column; empty weeks are zero.
+    assert [int(value) for value in chart["orders"]] == [int(week[0]) for week in weeks]
+    assert [int(value) for value in chart["bookings"]] == [int(week[1]) for week in weeks]
+    for column, currency in enumerate(currencies, start=3):
+        assert [Decimal(value) for value in chart["revenue"][currency]] == [week[column] for week in weeks]
+    assert [int(cells[3]) for cells in table_rows(page, "Bookings per week")] == [int(week[2]) for week in weeks]
+    assert chart["bookings"][:3] == [2, 4, 0] and chart["orders"][0] == 4 and chart["bookings"][-1] == 2
+    assert chart["revenue"]["EUR"][0] == "25.25" and chart["revenue"]["JPY"][0] == "-300"
+    assert sum(chart["bookings"]) == 14 and chart["bookings"].count(0) == 53 - 5
+    busiest = format_interval(start + timedelta(days=147), start + timedelta(days=153), "yMMMd", locale="en")
+    assert f"The busiest week was {busiest}, with 5 bookings." in page
+
+
+@pytest.mark.parametrize(("days", "rows", "title"), [(92, 92, "Bookings per day"), (93, 14, "Bookings per week")])
+def test_up_to_92_days_the_chart_stays_per_day(client, days, rows, title):
+    w = rolled_up_world()
+    today = local_today(school_zone(w.school))
+    client.force_login(w.owner)
+    url = reverse("analytics:dashboard", kwargs={"slug": w.school.slug})
+    start = today - timedelta(days=days - 1)
+    page = client.get(url + f"?period=custom&start={start.isoformat()}&end={today.isoformat()}").content.decode()
+    assert len(table_rows(page, title)) == len(chart_of(page)["labels"]) == rows
+    assert sum(chart_of(page)["bookings"]) == 2
+    if days <= 92:
+        assert "The busiest day was" in page and '<th scope="col">Day</th>' in page
+    else:
+        assert "The busiest week was" in page and '<th scope="col">Week</th>' in page

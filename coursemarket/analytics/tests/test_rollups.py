@@ -184,3 +184,16 @@ def test_rollups_equal_live_figures_and_reconcile_with_payments(zone, bookings, 
         for currency, m in board.current.money.items():
             assert m.net == m.gross - m.refunds - m.platform_fees
             assert m.gross == m.gross.quantize(money(1, currency))  # no fraction below the currency's unit
+        # Per week (a long period's page): weeks from the first day, each the sum of its days, to the cent.
+        weekly = school_dashboard(school=school, period=period, previous=previous_period(period), zone=tz,
+                                  today=today, weekly=True)  # fmt: skip
+        assert len(weekly.series) == -(-period.days // 7) and weekly.currencies == board.currencies
+        for n, point in enumerate(weekly.series):
+            days = board.series[7 * n : 7 * n + 7]
+            assert point.day == days[0].day and weekly.point_end(point) == days[-1].day
+            assert (point.orders, point.bookings, point.seats) == (
+                sum(d.orders for d in days),
+                sum(d.bookings for d in days),
+                sum(d.seats for d in days),
+            )
+            assert point.revenue == {c: sum((d.revenue[c] for d in days), Decimal(0)) for c in board.currencies}
